@@ -1,0 +1,46 @@
+# voicebox: `make demo` runs the main job, `make test` the test suite.
+# Each target sets up what is missing (Debian packages, .venv, Python packages,
+# default models) and re-does nothing on a second run.
+
+PYTHON   ?= python3.11
+VENV     := .venv
+BIN      := $(VENV)/bin
+APT_PKGS := libportaudio2 libsndfile1
+STAMPS   := $(VENV)/.stamps
+
+.PHONY: setup demo test models apt clean-venv
+
+setup: $(STAMPS)/install models
+
+apt: $(STAMPS)/apt
+
+$(STAMPS)/apt:
+	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@mkdir -p $(STAMPS) && touch $@
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip wheel
+
+$(STAMPS)/install: pyproject.toml $(BIN)/python $(STAMPS)/apt
+	$(BIN)/pip install -q -e '.[test]'
+	@mkdir -p $(STAMPS) && touch $@
+
+models: $(STAMPS)/install
+	$(BIN)/voicebox models pull
+
+demo: setup
+	$(BIN)/voicebox models verify
+	@mkdir -p out
+	$(BIN)/voicebox say "Hello. This is voicebox, your offline voice assistant. The living room light is now on." -o out/demo.wav
+	@echo "demo: listen to out/demo.wav"
+
+test: setup
+	$(BIN)/python -m pytest
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,4 @@
+"""`python -m voicebox`."""
+from voicebox.cli import main
+
+raise SystemExit(main())

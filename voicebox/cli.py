@@ -1,0 +1,50 @@
+"""The `voicebox` command: parses arguments, runs one subcommand, maps errors to exit codes."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from voicebox import __version__
+from voicebox.errors import UsageError, VoiceboxError
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as a VoiceboxError (one line, exit 2)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from voicebox import doctor, speak
+    from voicebox.models import cli as models_cli
+
+    parser = _Parser(prog="voicebox", description="Offline, wake-word gated voice assistant.")
+    parser.add_argument("--version", action="version", version=f"voicebox {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                parser_class=_Parser)
+    models_cli.register(sub)
+    speak.register(sub)
+    doctor.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return args.func(args)
+    except VoiceboxError as err:
+        print(f"voicebox: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("voicebox: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as err:  # a bug: one line unless debugging, never a bare traceback
+        if os.environ.get("VOICEBOX_DEBUG"):
+            raise
+        print(f"voicebox: internal error: {type(err).__name__}: {err} "
+              "(set VOICEBOX_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 1

@@ -1,0 +1,132 @@
+"""Profiles: one TOML file per use case in `configs/`, validated on load.
+
+Each table maps to a frozen settings class; a bad key, type or value stops with a
+ConfigError that names the file, the dotted key and the problem (exit 2).
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from voicebox import paths, schema
+from voicebox.errors import ConfigError
+from voicebox.models import Manifest
+
+LANGUAGES = ("en", "zh", "ko")
+
+
+@dataclass(frozen=True)
+class Info:
+    name: str
+    description: str = ""
+    languages: tuple[str, ...] = ("en",)
+    default_language: str = "en"
+
+
+@dataclass(frozen=True)
+class WakeWord:
+    """A wake word: a manifest id, or a path to a custom `.onnx`/`.tflite` model."""
+
+    model: str
+    threshold: float = field(default=0.5, metadata={"range": (0.0, 1.0)})
+
+
+@dataclass(frozen=True)
+class Wake:
+    words: tuple[WakeWord, ...] = (WakeWord("wake-hey-jarvis"),)
+    gate: bool = True
+
+
+@dataclass(frozen=True)
+class Asr:
+    backend: Literal["auto", "vosk", "pocketsphinx"] = "auto"
+    models: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Llm:
+    model: str = "gemma3-270m-q4km"
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class Tts:
+    voices: dict[str, str] = field(default_factory=lambda: {"en": "piper-en_US-joe-medium"})
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A whole profile; `path` is the file it came from."""
+
+    profile: Info
+    wake: Wake = field(default_factory=Wake)
+    asr: Asr = field(default_factory=Asr)
+    llm: Llm = field(default_factory=Llm)
+    tts: Tts = field(default_factory=Tts)
+    path: Path = Path()
+
+    @property
+    def name(self) -> str:
+        return self.profile.name
+
+    def model_ids(self, manifest: Manifest) -> list[str]:
+        """Every manifest model this profile uses (custom wake word files are not in the manifest)."""
+        refs = [w.model for w in self.wake.words] + list(self.asr.models.values())
+        refs += [self.llm.model] if self.llm.enabled else []
+        refs += list(self.tts.voices.values())
+        return list(dict.fromkeys(r for r in refs if r in manifest.models))
+
+
+def available() -> list[str]:
+    return sorted(p.stem for p in paths.configs_dir().glob("*.toml"))
+
+
+def load(name_or_path: str, manifest: Manifest) -> Profile:
+    """Load a profile by name (`configs/NAME.toml`) or by path, and validate it."""
+    path = Path(name_or_path)
+    if not (path.suffix == ".toml" and path.is_file()):
+        path = paths.configs_dir() / f"{name_or_path}.toml"
+    if not path.is_file():
+        raise ConfigError(f"no profile {name_or_path!r} (available: {', '.join(available()) or 'none'})")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{path}: not valid TOML: {err}") from None
+    data.pop("path", None)
+    loaded = schema.load(Profile, data, str(path))
+    _check(loaded, manifest, str(path))
+    return Profile(**{**loaded.__dict__, "path": path})
+
+
+def _check(p: Profile, manifest: Manifest, where: str) -> None:
+    """Cross-field checks the types alone cannot express."""
+    for lang in p.profile.languages:
+        if lang not in LANGUAGES:
+            raise ConfigError(f"{where}: profile.languages: {lang!r} is not one of {', '.join(LANGUAGES)}")
+    if p.profile.default_language not in p.profile.languages:
+        raise ConfigError(f"{where}: profile.default_language: {p.profile.default_language!r} "
+                          "is not in profile.languages")
+    for i, word in enumerate(p.wake.words):
+        _model_ref(word.model, manifest, where, f"wake.words[{i}].model", "wake", custom=True)
+    for lang, ref in p.asr.models.items():
+        _model_ref(ref, manifest, where, f"asr.models.{lang}", "asr")
+    if p.llm.enabled:
+        _model_ref(p.llm.model, manifest, where, "llm.model", "llm", custom=True)
+    for lang, ref in p.tts.voices.items():
+        _model_ref(ref, manifest, where, f"tts.voices.{lang}", "tts")
+
+
+def _model_ref(ref: str, manifest: Manifest, where: str, key: str, kind: str,
+               custom: bool = False) -> None:
+    spec = manifest.models.get(ref)
+    if spec is not None:
+        if spec.kind != kind:
+            raise ConfigError(f"{where}: {key}: model {ref!r} is a {spec.kind} model, not {kind}")
+        return
+    suffixes = {"wake": (".onnx", ".tflite"), "llm": (".gguf",)}.get(kind, ())
+    if custom and ref.endswith(suffixes):
+        return
+    hint = f" or a path ending in {'/'.join(suffixes)}" if custom else ""
+    raise ConfigError(f"{where}: {key}: {ref!r} is not a model id in the manifest{hint}")
