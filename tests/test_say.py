@@ -1,0 +1,62 @@
+"""`voicebox say` with the real Piper voice; what it writes is speech a recogniser understands."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import wave
+
+import numpy as np
+import soxr
+
+
+def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "voicebox", *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=300)
+
+
+def recognise(samples: np.ndarray, rate: int) -> str:
+    from pocketsphinx import Decoder
+
+    audio = soxr.resample(samples.astype(np.float32) / 32768.0, rate, 16000)
+    decoder = Decoder(samprate=16000, loglevel="FATAL")
+    decoder.start_utt()
+    decoder.process_raw((np.clip(audio, -1, 1) * 32767).astype(np.int16).tobytes(), full_utt=True)
+    decoder.end_utt()
+    return decoder.hyp().hypstr if decoder.hyp() else ""
+
+
+def test_say_writes_intelligible_speech(tmp_path):
+    out = tmp_path / "hello.wav"
+    result = run("say", "The living room light is now on.", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    with wave.open(str(out)) as wav:
+        rate, channels = wav.getframerate(), wav.getnchannels()
+        samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16)
+    assert channels == 1 and rate == 22050
+    assert 1.0 < len(samples) / rate < 5.0
+    assert np.sqrt(np.mean(samples.astype(np.float64) ** 2)) > 500  # audible, not silence
+    assert "living room" in recognise(samples, rate)
+
+
+def test_say_empty_text_is_bad_input(tmp_path):
+    result = run("say", "   ", "-o", str(tmp_path / "x.wav"))
+    assert result.returncode == 2 and "empty" in result.stderr
+
+
+def test_say_without_the_voice_model_exits_3_naming_the_pull(tmp_path):
+    result = run("say", "hello", "-o", str(tmp_path / "x.wav"), env={"VOICEBOX_MODELS": str(tmp_path / "none")})
+    assert result.returncode == 3
+    assert "voicebox models pull piper-en_US-joe-medium" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "x.wav").exists()
+
+
+def test_doctor_reports_each_model_and_the_fix(tmp_path):
+    healthy = run("doctor")
+    assert healthy.returncode in (0, 1), healthy.stderr  # 1: no sound card here, which it explains
+    for section in ("system", "packages", "audio devices", "models", "sensors"):
+        assert f"\n{section}" in healthy.stdout
+    assert "wake-hey-jarvis" in healthy.stdout and "CC-BY-NC-SA" in healthy.stdout
+    empty = run("doctor", env={"VOICEBOX_MODELS": str(tmp_path / "none")})
+    assert empty.returncode == 3
+    assert "fix: voicebox models pull oww-melspectrogram" in empty.stdout
