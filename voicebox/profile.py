@@ -13,6 +13,8 @@ from typing import Literal
 from voicebox import paths, schema
 from voicebox.errors import ConfigError
 from voicebox.models import Manifest
+from voicebox.outbox.settings import Delivery
+from voicebox.outbox.settings import validate as validate_delivery
 
 LANGUAGES = ("en", "zh", "ko")
 
@@ -65,6 +67,7 @@ class Profile:
     asr: Asr = field(default_factory=Asr)
     llm: Llm = field(default_factory=Llm)
     tts: Tts = field(default_factory=Tts)
+    delivery: Delivery = field(default_factory=Delivery)
     path: Path = Path()
 
     @property
@@ -116,6 +119,7 @@ def _check(p: Profile, manifest: Manifest, where: str) -> None:
         _model_ref(p.llm.model, manifest, where, "llm.model", "llm", custom=True)
     for lang, ref in p.tts.voices.items():
         _model_ref(ref, manifest, where, f"tts.voices.{lang}", "tts")
+    validate_delivery(p.delivery, where)
 
 
 def _model_ref(ref: str, manifest: Manifest, where: str, key: str, kind: str,
