@@ -17,7 +17,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from voicebox import doctor, speak
+    from voicebox import doctor, outbox_cmd, speak
     from voicebox.models import cli as models_cli
 
     parser = _Parser(prog="voicebox", description="Offline, wake-word gated voice assistant.")
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     models_cli.register(sub)
     speak.register(sub)
     doctor.register(sub)
+    outbox_cmd.register(sub)
     return parser
 
 

@@ -60,7 +60,8 @@ class Row:
 
 
 def new_id(now: float) -> str:
-    """A UUIDv7: 48 bits of milliseconds then random bits, so ids sort by time and never clash."""
+    """A UUIDv7: 48 bits of milliseconds then random bits: ordered by time to the millisecond,
+    unique without coordination (`seq` gives the exact order)."""
     ms = int(now * 1000) & ((1 << 48) - 1)
     rand = secrets.randbits(74)
     value = ms << 80 | 0x7 << 76 | (rand >> 62) << 64 | 0b10 << 62 | (rand & ((1 << 62) - 1))

@@ -2,6 +2,8 @@
 
 `port` is a device (`/dev/ttyUSB0`) or any pyserial URL (`socket://host:port`, `rfc2217://…`).
 A serial line has no acknowledgement: a line counts as delivered once written and drained.
+After a write that failed halfway the sink starts with a newline, so that the cut line stands
+alone (a receiver drops it as invalid JSON) and the resent envelope arrives whole.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ class SerialSink:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._port: Any = None
+        self._cut = False  # the last write may have stopped in the middle of a line
 
     def open(self) -> None:
         import serial  # pyserial: imported here so profiles without a serial sink never need it
@@ -34,8 +37,13 @@ class SerialSink:
         newline = self.settings.newline.encode()
         done = 0
         try:
+            if self._cut:
+                self._port.write(newline)
+                self._cut = False
             for env in batch:
+                self._cut = True
                 self._port.write(env.body.encode() + newline)
+                self._cut = False
                 done += 1
             self._port.flush()
         except serial.SerialTimeoutException:
