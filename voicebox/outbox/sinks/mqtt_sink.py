@@ -41,7 +41,8 @@ class MqttSink:
         except ssl.SSLError as err:
             raise DeliveryError(f"{self.where}: TLS handshake failed: {err}", code="tls") from None
         except OSError as err:
-            raise DeliveryError(f"{self.where}: cannot connect: {err.strerror or err}",
+            hint = " (is this port a TLS listener?)" if self.s.tls else ""
+            raise DeliveryError(f"{self.where}: cannot connect: {err.strerror or err}{hint}",
                                 code="unreachable") from None
         client.loop_start()
         self._client = client
