@@ -210,3 +210,16 @@ def test_file_sink_reports_an_unwritable_path_and_keeps_the_items(tmp_path):
     outbox.close(flush_s=0)
     assert errors[0].code == "io" and str(blocker) in str(errors[0])
     assert Store(tmp_path / "o.sqlite").pending(["file"]) == 1
+
+
+def test_file_sink_ends_a_line_a_crash_cut_short(tmp_path):
+    out = tmp_path / "items.jsonl"
+    out.write_bytes(b'{"id":"a","seq":1}\n{"id":"b","se')  # the previous run died mid-write
+    outbox = Outbox.open(tmp_path / "o.sqlite", [FileSink(FileSettings(path=str(out)))], device="d")
+    outbox.start()
+    ids = outbox.put([item(1)])
+    assert outbox.wait_idle(10)
+    outbox.close()
+    lines = out.read_bytes().split(b"\n")
+    assert lines[:2] == [b'{"id":"a","seq":1}', b'{"id":"b","se'] and lines[-1] == b""
+    assert json.loads(lines[2])["id"] == ids[0]

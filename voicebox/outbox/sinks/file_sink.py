@@ -21,9 +21,19 @@ class FileSink:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._file = open(self.path, "ab")
+            if not self._ends_with_newline():
+                # a crash cut the last line short: end it, so the next envelope is a line of its own
+                self._file.write(b"\n")
         except OSError as err:
             raise DeliveryError(f"file {self.path}: cannot open: {err.strerror or err}",
                                 code="io") from None
+
+    def _ends_with_newline(self) -> bool:
+        with open(self.path, "rb") as f:
+            if f.seek(0, os.SEEK_END) == 0:
+                return True
+            f.seek(-1, os.SEEK_END)
+            return f.read(1) == b"\n"
 
     def send(self, batch: Sequence[Envelope]) -> Sent:
         assert self._file is not None, "send() before open()"
