@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from voicebox.errors import BadInputError
-from voicebox.outbox import Delivery, DeliveryError, Outbox, Sent
+from voicebox.outbox import Delivery, DeliveryError, Outbox, OutboxError, Sent
 from voicebox.outbox.settings import FileSink as FileSettings
 from voicebox.outbox.sinks.file_sink import FileSink
 from voicebox.outbox.store import Store
@@ -223,3 +223,20 @@ def test_file_sink_ends_a_line_a_crash_cut_short(tmp_path):
     lines = out.read_bytes().split(b"\n")
     assert lines[:2] == [b'{"id":"a","seq":1}', b'{"id":"b","se'] and lines[-1] == b""
     assert json.loads(lines[2])["id"] == ids[0]
+
+
+def test_only_one_deliverer_per_outbox_but_anyone_may_queue(tmp_path):
+    path = tmp_path / "o.sqlite"
+    sink = Scripted()
+    first = Outbox.open(path, [sink], device="d")
+    first.start()
+    second = Outbox.open(path, [Scripted()], device="d")
+    with pytest.raises(OutboxError, match="being delivered by another voicebox process"):
+        second.start()
+    second.put([item(1)])  # queuing from elsewhere is fine: the running deliverer sends it
+    second.close()
+    wait_for(lambda: sink.got == [1])
+    first.close()
+    third = Outbox.open(path, [Scripted()], device="d")
+    third.start()  # the lock went with the first deliverer
+    third.close()

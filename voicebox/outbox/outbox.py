@@ -11,13 +11,15 @@
 """
 from __future__ import annotations
 
+import fcntl
+import os
 import sys
 import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from voicebox.outbox.base import DeliveryError, Sink
+from voicebox.outbox.base import DeliveryError, OutboxError, Sink
 from voicebox.outbox.settings import Delivery, outbox_path
 from voicebox.outbox.sinks import build
 from voicebox.outbox.store import Store
@@ -45,6 +47,7 @@ class Outbox:
         self._store = Store(self.path)
         self._lock = threading.Lock()
         self._workers: list[SinkWorker] = []
+        self._delivery_lock: int | None = None
         self._housekept = 0.0
         self._housekeep()
 
@@ -84,6 +87,7 @@ class Outbox:
         """Start one delivery thread per sink (again after `stop`)."""
         if self._workers:
             return
+        self._lock_delivery()
         s = self.settings
         self._workers = [SinkWorker(sink, self.path, self.on_error, batch=s.batch,
                                     retry_min_s=s.retry_min_s, retry_max_s=s.retry_max_s)
@@ -98,6 +102,21 @@ class Outbox:
             worker.halt()
         for worker in workers:
             worker.stop(timeout)
+        if self._delivery_lock is not None:
+            os.close(self._delivery_lock)  # also released by the kernel if the process dies
+            self._delivery_lock = None
+
+    def _lock_delivery(self) -> None:
+        """One deliverer per outbox: two would race each other and break the per-sink order."""
+        fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise OutboxError(f"the outbox {self.path} is being delivered by another voicebox "
+                              "process; stop it first (queuing and `voicebox outbox list` work "
+                              "alongside it)") from None
+        self._delivery_lock = fd
 
     def pending(self) -> int:
         """Deliveries still queued for the configured sinks."""
