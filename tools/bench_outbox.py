@@ -131,22 +131,7 @@ def kill9(work: Path, lines: int, per_line: int) -> None:
     proc = subprocess.Popen(cmd + ["--input", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True)
     acked: list[str] = []
-
-    def read() -> None:
-        for line in proc.stdout:
-            acked.extend(json.loads(line).get("ids", []))
-
-    def feed() -> None:
-        try:
-            for n in range(lines):
-                proc.stdin.write(json.dumps([defect(n * per_line + k) for k in range(per_line)]) + "\n")
-                proc.stdin.flush()
-        except OSError:
-            pass
-
-    threads = [threading.Thread(target=read, daemon=True), threading.Thread(target=feed, daemon=True)]
-    for t in threads:
-        t.start()
+    threads = _feed_and_read(proc, lines, per_line, acked)
     sub.wait(lambda s: len(s.envelopes()) >= lines * per_line // 5, 60)
     proc.kill()
     proc.wait()
@@ -170,6 +155,27 @@ def kill9(work: Path, lines: int, per_line: int) -> None:
     print(f"  after the restart          all {total - missing} of {total} arrived "
           f"(restart + drain {restart_s:.2f} s)")
     print(f"  duplicates {dups}, gaps {missing}, first arrivals in order: {ordered}")
+
+
+def _feed_and_read(proc: subprocess.Popen, lines: int, per_line: int,
+                   acked: list[str]) -> list[threading.Thread]:
+    """Threads that feed `proc` items until it dies and collect the ids it acknowledges."""
+    def read() -> None:
+        for line in proc.stdout:
+            acked.extend(json.loads(line).get("ids", []))
+
+    def feed() -> None:
+        try:
+            for n in range(lines):
+                proc.stdin.write(json.dumps([defect(n * per_line + k) for k in range(per_line)]) + "\n")
+                proc.stdin.flush()
+        except OSError:
+            pass  # the process was killed: that is the point
+
+    threads = [threading.Thread(target=read, daemon=True), threading.Thread(target=feed, daemon=True)]
+    for t in threads:
+        t.start()
+    return threads
 
 
 def main() -> None:
