@@ -13,6 +13,8 @@ from typing import Literal
 from voicebox import paths, schema
 from voicebox.errors import ConfigError
 from voicebox.models import Manifest
+from voicebox.nlu.settings import Area, Entity, Understanding, Vocabulary
+from voicebox.nlu.settings import validate as validate_understanding
 from voicebox.outbox.settings import Delivery
 from voicebox.outbox.settings import validate as validate_delivery
 
@@ -43,14 +45,26 @@ class Wake:
 
 @dataclass(frozen=True)
 class Asr:
+    """Speech recognition after the wake word (voicebox/asr): backend, biasing, endpointing."""
+
     backend: Literal["auto", "vosk", "pocketsphinx"] = "auto"
     models: dict[str, str] = field(default_factory=dict)
+    grammar: bool = True  # bias recognition to the profile's phrases (Vosk lookahead graph, sphinx LM)
+    verify: Literal["compare", "off"] = "compare"  # check grammar results against a full-vocabulary pass
+    min_agreement: float = field(default=0.5, metadata={"range": (0.0, 1.0)})
+    silence_ms: int = field(default=600, metadata={"range": (160, 5000)})  # trailing silence ending a command
+    max_command_s: float = field(default=12.0, metadata={"range": (1.0, 120.0)})
+    no_speech_timeout_s: float = field(default=5.0, metadata={"range": (0.5, 60.0)})
+    vad_threshold: float = field(default=0.5, metadata={"range": (0.05, 0.95)})
 
 
 @dataclass(frozen=True)
 class Llm:
     model: str = "gemma3-270m-q4km"
     enabled: bool = True
+    n_ctx: int = field(default=1024, metadata={"range": (256, 32768)})  # small: prefill dominates on edge CPUs
+    max_tokens: int = field(default=96, metadata={"range": (8, 2048)})
+    threads: int = field(default=2, metadata={"range": (1, 64)})
 
 
 @dataclass(frozen=True)
@@ -68,6 +82,10 @@ class Profile:
     llm: Llm = field(default_factory=Llm)
     tts: Tts = field(default_factory=Tts)
     delivery: Delivery = field(default_factory=Delivery)
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    understanding: Understanding = field(default_factory=Understanding)
+    areas: tuple[Area, ...] = ()
+    entities: tuple[Entity, ...] = ()
     path: Path = Path()
 
     @property
@@ -120,6 +138,7 @@ def _check(p: Profile, manifest: Manifest, where: str) -> None:
     for lang, ref in p.tts.voices.items():
         _model_ref(ref, manifest, where, f"tts.voices.{lang}", "tts")
     validate_delivery(p.delivery, where)
+    validate_understanding(p.vocabulary, p.understanding, p.areas, p.entities, p.profile.languages, where)
 
 
 def _model_ref(ref: str, manifest: Manifest, where: str, key: str, kind: str,

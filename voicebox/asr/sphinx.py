@@ -1,0 +1,157 @@
+"""pocketsphinx with the US English model inside its wheel: the zero-download recogniser.
+
+The grammar pass decodes with a small back-off LM built from the profile's phrases
+(any sequence of them); the open pass with the model's full en-us LM. Both stream
+the same audio and `DualPass` picks the result. pocketsphinx gives no useful
+per-word posteriors on the best path, so every word carries the utterance posterior.
+"""
+from __future__ import annotations
+
+import gc
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from voicebox.asr.base import AsrError, Transcript, Word, as_int16
+from voicebox.asr.memory import release_freed_memory
+from voicebox.asr.verify import DualPass
+from voicebox.asr.vocab import Vocabulary
+from voicebox.errors import ModelError
+
+FRAME_SECONDS = 0.01  # pocketsphinx's default frame rate is 100 frames/s
+
+
+class SphinxPass:
+    """One pocketsphinx decoder running one search over an utterance."""
+
+    def __init__(self, decoder, source: str) -> None:
+        self.decoder, self.source = decoder, source
+        self._started = False
+
+    def accept(self, pcm: bytes) -> None:
+        if not self._started:
+            self.decoder.start_utt()
+            self._started = True
+        self.decoder.process_raw(pcm, False, False)
+
+    def partial(self) -> str:
+        hyp = self.decoder.hyp() if self._started else None
+        return _clean(hyp.hypstr) if hyp else ""
+
+    def finish(self) -> Transcript:
+        if not self._started:
+            return Transcript("", final=True, source=self.source)
+        self.decoder.end_utt()
+        self._started = False
+        if self.decoder.hyp() is None:
+            return Transcript("", final=True, source=self.source)
+        posterior = float(min(1.0, max(0.0, self.decoder.get_prob())))
+        words = tuple(Word(_base(s.word), round(s.start_frame * FRAME_SECONDS, 3),
+                           round((s.end_frame + 1) * FRAME_SECONDS, 3), round(posterior, 3))
+                      for s in self.decoder.seg() if not _filler(s.word))
+        return Transcript(" ".join(w.text for w in words), words, round(posterior, 3),
+                          final=True, source=self.source)
+
+
+class SphinxRecognizer:
+    """pocketsphinx en-us, biased to `vocabulary` when one is given (see module doc)."""
+
+    language = "en"
+
+    def __init__(self, model_dir: Path, vocabulary: Vocabulary | None, settings) -> None:
+        self.model_dir, self.vocabulary, self.settings = model_dir, vocabulary, settings
+        self.dropped: list[str] = []  # profile words missing from the pronunciation dictionary
+        self._dual: DualPass | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._dual is not None
+
+    def load(self) -> float:
+        if self._dual is not None:
+            return 0.0
+        start = time.perf_counter()
+        import pocketsphinx  # heavy import only once a recogniser is needed
+
+        try:
+            grammar, open_ = self._passes(pocketsphinx)
+        except (RuntimeError, OSError, ValueError) as err:
+            raise ModelError(f"pocketsphinx cannot load {self.model_dir}: {err}; "
+                             "fix: pip install --force-reinstall pocketsphinx") from None
+        self._dual = DualPass(grammar, open_, self.settings.min_agreement)
+        return time.perf_counter() - start
+
+    def _passes(self, ps) -> tuple[SphinxPass | None, SphinxPass | None]:
+        want_grammar = self.settings.grammar and self.vocabulary is not None
+        want_open = not want_grammar or self.settings.verify == "compare"
+        grammar = self._grammar_pass(ps) if want_grammar else None
+        open_ = SphinxPass(self._decoder(ps, lm=True), "open") if want_open or grammar is None else None
+        return grammar, open_
+
+    def _decoder(self, ps, lm: bool, dictionary: str | None = None):
+        d = self.model_dir
+        return ps.Decoder(hmm=str(d / "en-us"), dict=dictionary or str(d / "cmudict-en-us.dict"),
+                          lm=str(d / "en-us.lm.bin") if lm else None, loglevel="FATAL")
+
+    def _grammar_pass(self, ps) -> SphinxPass | None:
+        """A decoder on the profile LM with a dictionary of just its words.
+
+        With the full 134k-word dictionary, pocketsphinx spends seconds building the
+        search; a dictionary of the vocabulary alone makes it a few milliseconds.
+        """
+        prons = _pronunciations(self.model_dir / "cmudict-en-us.dict", set(self.vocabulary.words))
+        vocab, self.dropped = self.vocabulary.restricted(lambda w: w in prons)
+        if not vocab.phrases:
+            return None
+        with tempfile.TemporaryDirectory(prefix="voicebox-asr-") as tmp:
+            dict_path, lm_path = Path(tmp) / "profile.dict", Path(tmp) / "profile.arpa"
+            dict_path.write_text("".join(f"{w}{v} {p}\n" for w in sorted(prons)
+                                         for v, p in prons[w]), encoding="utf-8")
+            lm_path.write_text(vocab.arpa(), encoding="utf-8")
+            decoder = self._decoder(ps, lm=False, dictionary=str(dict_path))
+            decoder.add_lm("profile", ps.NGramModel(decoder.config, decoder.logmath, str(lm_path)))
+        decoder.activate_search("profile")
+        return SphinxPass(decoder, "grammar")
+
+    def unload(self) -> None:
+        self._dual = None
+        gc.collect()  # decoders are freed when their Python objects go
+        release_freed_memory()
+
+    def accept(self, samples: np.ndarray) -> Transcript | None:
+        return self._require().accept(as_int16(samples))
+
+    def finish(self) -> Transcript:
+        return self._require().finish()
+
+    def _require(self) -> DualPass:
+        if self._dual is None:
+            raise AsrError("pocketsphinx recogniser used before load()")
+        return self._dual
+
+
+def _pronunciations(path: Path, words: set[str]) -> dict[str, list[tuple[str, str]]]:
+    """{word: [(variant marker like "(2)" or "", phones)]} for `words` from a CMU dictionary."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            entry, _, phones = line.strip().partition(" ")
+            word = _base(entry)
+            if word in words:
+                found.setdefault(word, []).append((entry[len(word):], phones.strip()))
+    return found
+
+
+def _base(word: str) -> str:
+    """'on(2)' -> 'on': pocketsphinx marks alternative pronunciations."""
+    return word.split("(", 1)[0]
+
+
+def _filler(word: str) -> bool:
+    return word.startswith(("<", "[", "+"))
+
+
+def _clean(hypstr: str) -> str:
+    return " ".join(_base(w) for w in hypstr.split() if not _filler(w))

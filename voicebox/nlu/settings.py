@@ -1,0 +1,107 @@
+"""Profile sections of the understanding stage: the allow-list, the home, and how to resolve.
+
+`[vocabulary]` is the allow-list of contract §2: no item may carry a kind, device, action,
+attribute, value, unit, component or defect outside it. `[[areas]]` and `[[entities]]`
+describe the place (rooms, floors, named devices) with their spoken names per language.
+`[understanding]` holds the resolution rules (default device, attribute and unit, default
+steps, value ranges, how a spoken verb becomes an action per device). `validate` checks what
+the types alone cannot express and names the file and key (exit 2).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from voicebox.errors import ConfigError
+
+KINDS = ("device_command", "defect_report", "query")
+POSITIONS = ("left", "right", "top", "bottom", "front", "back", "middle")
+SEVERITIES = ("low", "medium", "high", "critical")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The allow-list: canonical values an item of this profile may carry."""
+
+    kinds: tuple[str, ...] = ("device_command", "query")
+    devices: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    attributes: tuple[str, ...] = ()
+    values: tuple[str, ...] = ()  # canonical string values: modes, colours
+    units: tuple[str, ...] = ()
+    directions: tuple[str, ...] = ()
+    components: tuple[str, ...] = ()
+    defects: tuple[str, ...] = ()
+    asset_types: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Area:
+    """A room or floor; `name` is the language-neutral target, `names` what people call it."""
+
+    name: str
+    names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    floor: bool = False
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A named device of the place: `device` is its canonical type, `area` an Area name."""
+
+    name: str
+    device: str
+    area: str = ""
+    names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """How tagged words become items.
+
+    `lexicon` names the per-language files merged in order (`configs/<dir>/<lang>.toml`),
+    the profile's own directory last. `verbs` maps a spoken verb class ("on", "open", "up"
+    …) to the canonical action, per device ("*" for any device).
+    """
+
+    lexicon: tuple[str, ...] = ("common",)
+    default_device: str = ""
+    default_attribute: dict[str, str] = field(default_factory=dict)  # device -> attribute
+    units: dict[str, str] = field(default_factory=dict)  # attribute -> unit when none is said
+    steps: dict[str, float] = field(default_factory=dict)  # attribute -> step of "a bit"
+    ranges: dict[str, tuple[float, ...]] = field(default_factory=dict)  # attribute -> [lo, hi]
+    verbs: dict[str, dict[str, str]] = field(default_factory=dict)  # device|"*" -> verb -> action
+    min_confidence: float = field(default=0.6, metadata={"range": (0.0, 1.0)})
+    llm_fallback: Literal["unsure", "nothing", "off"] = "unsure"
+
+
+def validate(vocab: Vocabulary, und: Understanding, areas: tuple[Area, ...],
+             entities: tuple[Entity, ...], languages: tuple[str, ...], where: str) -> None:
+    """Cross-checks: names refer to the allow-list and to each other."""
+    for i, kind in enumerate(vocab.kinds):
+        if kind not in KINDS:
+            raise ConfigError(f"{where}: vocabulary.kinds[{i}]: {kind!r} is not one of {', '.join(KINDS)}")
+    area_names = {a.name for a in areas}
+    for i, ent in enumerate(entities):
+        if ent.device not in vocab.devices:
+            raise ConfigError(f"{where}: entities[{i}].device: {ent.device!r} is not in vocabulary.devices")
+        if ent.area and ent.area not in area_names:
+            raise ConfigError(f"{where}: entities[{i}].area: {ent.area!r} is not an area name")
+    for key, things in (("areas", areas), ("entities", entities)):
+        for i, thing in enumerate(things):
+            for lang in thing.names:
+                if lang not in languages:
+                    raise ConfigError(f"{where}: {key}[{i}].names.{lang}: not one of the profile's languages")
+    if und.default_device and und.default_device not in vocab.devices:
+        raise ConfigError(f"{where}: understanding.default_device: {und.default_device!r} "
+                          "is not in vocabulary.devices")
+    for device, table in und.verbs.items():
+        if device != "*" and device not in vocab.devices:
+            raise ConfigError(f"{where}: understanding.verbs.{device}: not in vocabulary.devices")
+        for verb, action in table.items():
+            if action not in vocab.actions:
+                raise ConfigError(f"{where}: understanding.verbs.{device}.{verb}: "
+                                  f"{action!r} is not in vocabulary.actions")
+    for attr, bounds in und.ranges.items():
+        if len(bounds) != 2 or bounds[0] > bounds[1]:
+            raise ConfigError(f"{where}: understanding.ranges.{attr}: expected [low, high]")
