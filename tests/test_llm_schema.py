@@ -1,0 +1,116 @@
+"""The item gate and the profile's item schema: only allow-listed values pass."""
+from __future__ import annotations
+
+import pytest
+
+from voicebox.nlu.itemschema import json_schema, validate_item
+from voicebox.nlu.settings import Vocabulary
+
+SMART_HOME = Vocabulary(
+    kinds=("device_command", "query"),
+    devices=("light", "switch", "fan", "climate", "cover", "lock", "vacuum", "media_player"),
+    actions=("turn_on", "turn_off", "set", "increase", "decrease", "open", "close", "lock",
+             "unlock", "start", "stop", "pause", "mute", "unmute"),
+    attributes=("brightness", "temperature", "position", "volume", "speed", "color"),
+    values=("blue", "red"), units=("percent", "celsius"))
+POWER_LINE = Vocabulary(
+    kinds=("defect_report", "query"),
+    components=("insulator", "conductor", "tower", "bolt", "grounding_wire"),
+    defects=("crack", "broken", "corrosion", "loose", "bird_nest"),
+    asset_types=("tower", "pole", "span"))
+DRONE = Vocabulary(kinds=("device_command",), devices=("drone",),
+                   actions=("take_off", "land", "move"), units=("meter",),
+                   directions=("up", "down", "left", "right", "forward", "back"))
+
+
+def test_a_valid_command_is_normalised_to_the_contract_fields():
+    item = {"kind": "device_command", "device": "Light ", "action": "set", "target": "kitchen",
+            "attribute": "brightness", "value": 30.0, "unit": "percent", "confidence": 1}
+    assert validate_item(item, SMART_HOME) == {
+        "kind": "device_command", "device": "light", "target": "kitchen", "action": "set",
+        "attribute": "brightness", "value": 30, "unit": "percent", "confidence": 1.0}
+
+
+def test_missing_optional_fields_become_null():
+    item = {"kind": "defect_report", "component": "insulator", "defect": "crack",
+            "asset": {"type": "tower", "id": 12}, "confidence": 0.8}
+    assert validate_item(item, POWER_LINE) == {
+        "kind": "defect_report", "component": "insulator", "defect": "crack",
+        "asset": {"type": "tower", "id": "12"}, "position": None, "severity": None, "confidence": 0.8}
+
+
+def test_direction_is_kept_only_when_set():
+    item = {"kind": "device_command", "device": "drone", "action": "move", "direction": "up",
+            "value": 5, "unit": "meter", "confidence": 0.9}
+    assert validate_item(item, DRONE)["direction"] == "up"
+    assert "direction" not in validate_item({**item, "direction": None}, DRONE)
+
+
+@pytest.mark.parametrize("change, vocab", [
+    ({"device": "drone"}, SMART_HOME),                    # a device of another profile
+    ({"action": "self_destruct"}, SMART_HOME),            # a made-up action
+    ({"action": "take_off"}, SMART_HOME),                 # another profile's action
+    ({"attribute": "altitude"}, SMART_HOME),
+    ({"value": "purple"}, SMART_HOME),                    # a string value outside the list
+    ({"value": True}, SMART_HOME),                        # wrong type
+    ({"value": float("nan")}, SMART_HOME),
+    ({"unit": "parsec"}, SMART_HOME),
+    ({"confidence": 1.5}, SMART_HOME),
+    ({"confidence": "high"}, SMART_HOME),
+    ({"confidence": None}, SMART_HOME),                   # every item carries a confidence
+    ({"target": 12}, SMART_HOME),
+    ({"shell": "rm -rf /"}, SMART_HOME),                  # a field outside the contract
+    ({"device": None}, SMART_HOME),                       # a required field missing
+    ({"direction": "sideways"}, DRONE),
+])
+def test_commands_outside_the_allow_list_or_contract_are_rejected(change, vocab):
+    base = ({"kind": "device_command", "device": "light", "action": "turn_on", "confidence": 0.9}
+            if vocab is SMART_HOME else
+            {"kind": "device_command", "device": "drone", "action": "move", "confidence": 0.9})
+    assert validate_item(base, vocab) is not None
+    assert validate_item({**base, **change}, vocab) is None
+
+
+@pytest.mark.parametrize("change", [
+    {"component": "transformer"},                        # not in this (reduced) allow-list
+    {"defect": "haunted"},
+    {"asset": {"type": "castle", "id": "1"}},
+    {"asset": {"type": "tower", "id": "12; drop table"}},
+    {"asset": {"type": "tower"}},
+    {"asset": "tower 12"},
+    {"position": "diagonal"},
+    {"severity": "apocalyptic"},
+    {"kind": "device_command"},                           # kind not allowed in this profile
+    {"kind": "telemetry"},
+])
+def test_defect_reports_outside_the_allow_list_are_rejected(change):
+    base = {"kind": "defect_report", "component": "bolt", "defect": "loose", "confidence": 0.7}
+    assert validate_item(base, POWER_LINE) is not None
+    assert validate_item({**base, **change}, POWER_LINE) is None
+
+
+def test_queries_need_a_question_and_an_allowed_topic():
+    vocab = Vocabulary(kinds=("query",), topics=("manual",))
+    assert validate_item({"kind": "query", "question": " torque of an M16 bolt? ", "confidence": 0.6},
+                         vocab) == {"kind": "query", "question": "torque of an M16 bolt?",
+                                    "topic": None, "confidence": 0.6}
+    assert validate_item({"kind": "query", "question": "", "confidence": 0.6}, vocab) is None
+    assert validate_item({"kind": "query", "question": "x", "topic": "gossip", "confidence": 0.6},
+                         vocab) is None
+    assert validate_item(["query"], vocab) is None
+
+
+class _Profile:
+    def __init__(self, vocabulary, areas=(), entities=()):
+        self.vocabulary, self.areas, self.entities, self.name = vocabulary, areas, entities, "t"
+
+
+def test_schema_enums_come_from_the_allow_list():
+    schema = json_schema(_Profile(SMART_HOME))
+    branches = {b["properties"]["kind"]["const"]: b for b in schema["items"]["oneOf"]}
+    assert set(branches) == {"device_command", "query"}
+    device = branches["device_command"]["properties"]
+    assert device["device"]["enum"] == list(SMART_HOME.devices)
+    assert device["action"]["enum"] == list(SMART_HOME.actions)
+    assert None in device["unit"]["enum"] and "parsec" not in device["unit"]["enum"]
+    assert branches["device_command"]["additionalProperties"] is False
