@@ -17,6 +17,8 @@ from voicebox.nlu.settings import Area, Entity, Understanding, Vocabulary
 from voicebox.nlu.settings import validate as validate_understanding
 from voicebox.outbox.settings import Delivery
 from voicebox.outbox.settings import validate as validate_delivery
+from voicebox.pipeline.settings import Dialog, Governor, Power
+from voicebox.pipeline.settings import validate as validate_pipeline
 
 LANGUAGES = ("en", "zh", "ko")
 
@@ -82,6 +84,9 @@ class Profile:
     llm: Llm = field(default_factory=Llm)
     tts: Tts = field(default_factory=Tts)
     delivery: Delivery = field(default_factory=Delivery)
+    power: Power = field(default_factory=Power)
+    governor: Governor = field(default_factory=Governor)
+    dialog: Dialog = field(default_factory=Dialog)
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
     understanding: Understanding = field(default_factory=Understanding)
     areas: tuple[Area, ...] = ()
@@ -138,6 +143,7 @@ def _check(p: Profile, manifest: Manifest, where: str) -> None:
     for lang, ref in p.tts.voices.items():
         _model_ref(ref, manifest, where, f"tts.voices.{lang}", "tts")
     validate_delivery(p.delivery, where)
+    validate_pipeline(p.governor, where)
     validate_understanding(p.vocabulary, p.understanding, p.areas, p.entities, p.profile.languages, where)
 
 

@@ -1,0 +1,222 @@
+"""Fakes at the pipeline's protocol boundaries, to test orchestration alone.
+
+A scripted stream encodes what happens in each 80 ms frame in the frame's samples:
+WAKE frames make the fake front end detect the wake word, SPEECH frames are what the fake
+listener hears, anything else is silence. The real Machine, PowerManager and Governor run.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from voicebox.audio import FRAME, FRAME_S
+
+WAKE, SPEECH, QUIET = 7, 9, 0
+
+
+def frames(*parts: tuple[int, float]) -> list[np.ndarray]:
+    """[(kind, seconds), …] → frames whose samples are all `kind`."""
+    out = []
+    for kind, seconds in parts:
+        out += [np.full(FRAME, kind, np.int16) for _ in range(round(seconds / FRAME_S))]
+    return out
+
+
+class FakeModel:
+    """A loadable thing: counts loads and unloads; `fail` makes the next load raise."""
+
+    def __init__(self) -> None:
+        self.loaded = False
+        self.loads = self.unloads = 0
+        self.fail: Exception | None = None
+
+    def load(self) -> float:
+        if self.fail is not None:
+            raise self.fail
+        self.loaded, self.loads = True, self.loads + 1
+        return 0.0
+
+    def unload(self) -> None:
+        self.loaded, self.unloads = False, self.unloads + 1
+
+
+@dataclass(frozen=True)
+class Detection:
+    name: str
+    score: float
+    t: float
+
+
+class FakeFrontEnd(FakeModel):
+    """Detects the wake word on the first frame of each WAKE run, unless speaking (half-duplex)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.muted = False
+        self.suppressed = 0
+        self._previous = QUIET
+
+    def process(self, frame: np.ndarray, t: float) -> Detection | None:
+        kind = int(frame[0])
+        starts, self._previous = kind == WAKE and self._previous != WAKE, kind
+        if not starts:
+            return None
+        if self.muted:
+            self.suppressed += 1
+            return None
+        return Detection("hey_jarvis", 0.9, t)
+
+    def speaking(self, on: bool) -> None:
+        self.muted = on
+
+
+class FakePreroll:
+    def __init__(self) -> None:
+        self.frames: list[tuple[float, np.ndarray]] = []
+
+    def push(self, frame: np.ndarray, t: float) -> None:
+        self.frames = (self.frames + [(t, frame)])[-40:]
+
+    def since(self, t0: float) -> np.ndarray:
+        kept = [f for t, f in self.frames if t > t0]
+        return np.concatenate(kept) if kept else np.zeros(0, np.int16)
+
+
+@dataclass(frozen=True)
+class FakeTranscript:
+    text: str
+    confidence: float = 0.8
+    source: str = "open"
+
+
+@dataclass(frozen=True)
+class FakeEndpoint:
+    transcript: FakeTranscript
+    reason: str
+    speech_end: float | None = None
+    wake_to_ready_s: float | None = 0.01
+
+
+class FakeListener:
+    """Loads its recogniser (through whatever handle it is given) and endpoints on trailing silence.
+
+    `texts` are the transcripts of successive commands, in order.
+    """
+
+    def __init__(self, recognizer, texts: list[str], silence_s: float = 0.48,
+                 no_speech_s: float = 4.0) -> None:
+        self.recognizer = recognizer
+        self.texts = list(texts)
+        self.silence_s, self.no_speech_s = silence_s, no_speech_s
+        self.begins: list[float] = []
+        self.hearing = False
+
+    def begin(self, backlog: np.ndarray, t0: float) -> None:
+        if not self.recognizer.loaded:
+            self.recognizer.load()
+        self.begins.append(t0)
+        self.t = t0 + len(backlog) / 16000
+        self.heard = 0
+        self.quiet = 0
+        self.last_speech = None
+        self.hearing = False
+
+    def feed(self, frame: np.ndarray) -> FakeEndpoint | None:
+        assert self.recognizer.loaded, "the recogniser was unloaded while listening"
+        self.t += FRAME_S
+        if int(frame[0]) == SPEECH:
+            self.heard, self.quiet, self.last_speech, self.hearing = self.heard + 1, 0, self.t, True
+            return None
+        self.quiet += 1
+        if self.heard and self.quiet * FRAME_S >= self.silence_s:
+            self.hearing = False
+            return FakeEndpoint(FakeTranscript(self.texts.pop(0)), "silence", self.last_speech)
+        if not self.heard and self.quiet * FRAME_S >= self.no_speech_s:
+            return FakeEndpoint(FakeTranscript(""), "no_speech")
+        return None
+
+
+@dataclass(frozen=True)
+class FakeParse:
+    text: str
+    items: list
+    reply: str | None
+    path: str
+    elapsed_ms: float = 1.0
+    lang: str = "en"
+
+
+class FakeUnderstander:
+    """Texts with "lamp" parse on the rules path; "llm" loads the LLM through its handle first."""
+
+    def __init__(self, llm=None) -> None:
+        self.llm = llm
+        self.llm_enabled = True
+        self.fail: Exception | None = None
+
+    def set_llm_enabled(self, on: bool) -> None:
+        self.llm_enabled = on
+
+    def parse(self, text: str, lang: str | None = None) -> FakeParse:
+        if self.fail is not None:
+            raise self.fail
+        if "lamp" in text:
+            item = {"kind": "device_command", "device": "light", "action": "turn_on", "confidence": 1.0}
+            return FakeParse(text, [item], "The lamp is on.", "rules")
+        if "llm" in text and self.llm is not None and self.llm_enabled:
+            self.llm.load()
+            item = {"kind": "query", "question": text, "topic": None, "confidence": 0.6}
+            return FakeParse(text, [item], "Let me think. Here it is.", "llm")
+        return FakeParse(text, [], None, "none")
+
+
+@dataclass(frozen=True)
+class FakeSpeech:
+    samples: np.ndarray
+    sample_rate: int
+
+
+class FakeVoice(FakeModel):
+    """Half a second of audio per sentence."""
+
+    def synthesize(self, text: str):
+        assert self.loaded, "the voice must be loaded by the power manager before speaking"
+        for _ in [s for s in text.split(".") if s.strip()]:
+            yield FakeSpeech(np.ones(8000, np.int16), 16000)
+
+
+@dataclass
+class ListSink:
+    chunks: list = field(default_factory=list)
+    closed: bool = False
+
+    def write(self, samples: np.ndarray, rate: int) -> None:
+        self.chunks.append((len(samples), rate))
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class FakeOutbox:
+    names = ["file"]
+
+    def __init__(self) -> None:
+        self.queued: list = []
+        self.fail: Exception | None = None
+
+    def put(self, items, meta=None) -> list[str]:
+        if self.fail is not None:
+            raise self.fail
+        self.queued += list(items)
+        return [f"id-{len(self.queued) - i}" for i in reversed(range(len(items)))]
+
+
+class FakeLlm(FakeModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.threads: list[int] = []
+
+    def set_threads(self, n: int) -> None:
+        self.threads.append(n)
+

@@ -1,0 +1,165 @@
+"""Power management as one component: what is loaded, when it is unloaded, and the events.
+
+Stages do not load or unload themselves. The runner (or a stage, through `handle()`) asks the
+manager to `acquire` a component before use and `release` it after; a released component
+is unloaded once it has been idle for its configured time of *stream* time, checked by
+`tick(t)` on every frame. Every load and unload is a `power` event with its duration and
+the process RSS afterwards. With `always_loaded` everything is loaded at start and stays.
+
+Loads may happen on a stage's own thread (the recogniser loads in the background while audio
+is buffered), so bookkeeping is locked and `tick` never waits for a load in progress.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Protocol
+
+from voicebox.asr.memory import release_freed_memory, rss_mb
+from voicebox.pipeline.events import Emit, Power as PowerEvent
+from voicebox.pipeline.settings import Power as PowerSettings
+
+
+class Component(Protocol):
+    """What the manager drives: anything with `loaded`, `load()` and `unload()`."""
+
+    @property
+    def loaded(self) -> bool: ...
+
+    def load(self) -> Any: ...
+
+    def unload(self) -> None: ...
+
+
+@dataclass
+class _Slot:
+    component: Component
+    idle_s: float | None                 # None: stays loaded until the manager closes
+    busy: bool = False
+    deadline: float | None = None        # stream time at which an idle component is unloaded
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class PowerManager:
+    """Loads components on demand and unloads them after their idle time; see the module docstring."""
+
+    def __init__(self, settings: PowerSettings, emit: Emit, clock: Callable[[], float]) -> None:
+        self.settings = settings
+        self.emit = emit
+        self.clock = clock                # current stream time, for events raised off the frame loop
+        self._slots: dict[str, _Slot] = {}
+        self._lock = threading.Lock()
+
+    def add(self, name: str, component: Component, idle_s: float | None) -> None:
+        self._slots[name] = _Slot(component, None if self.settings.always_loaded else idle_s)
+
+    def start(self) -> None:
+        """With `always_loaded`, load every component now; otherwise nothing happens yet."""
+        if self.settings.always_loaded:
+            for name in self._slots:
+                self._load(name, "always_loaded")
+
+    def acquire(self, name: str) -> Component:
+        """Mark `name` in use and load it if it is not resident; returns the component."""
+        self.claim(name)
+        self._load(name, "demand")
+        return self._slots[name].component
+
+    def claim(self, name: str) -> None:
+        """Mark `name` in use without loading it: its stage loads it itself (on its own thread)."""
+        slot = self._slots[name]
+        with self._lock:
+            slot.busy, slot.deadline = True, None
+
+    def release(self, name: str, t: float) -> None:
+        """`name` is no longer in use: schedule its unload after its idle time.
+
+        Releasing what is already released keeps the earlier deadline.
+        """
+        slot = self._slots[name]
+        with self._lock:
+            if slot.busy or slot.deadline is None:
+                slot.deadline = t + slot.idle_s if slot.idle_s is not None else None
+            slot.busy = False
+
+    def tick(self, t: float) -> None:
+        """Unload every released component whose idle time has passed at stream time `t`."""
+        for name, slot in self._slots.items():
+            with self._lock:
+                due = not slot.busy and slot.deadline is not None and t >= slot.deadline
+            if due and slot.component.loaded:
+                self._unload(name, "idle", blocking=False)
+            elif due:
+                slot.deadline = None
+
+    def close(self) -> None:
+        """Unload everything (end of the run)."""
+        for name in self._slots:
+            self._unload(name, "stop", blocking=True)
+
+    def resident(self) -> list[str]:
+        return [name for name, slot in self._slots.items() if slot.component.loaded]
+
+    def handle(self, name: str) -> "Managed":
+        """A stand-in for the component whose `load()` goes through the manager (see Managed)."""
+        return Managed(self, name)
+
+    def _load(self, name: str, reason: str) -> None:
+        slot = self._slots[name]
+        with slot.lock:
+            if slot.component.loaded:
+                return
+            start = time.perf_counter()
+            slot.component.load()
+            ms = (time.perf_counter() - start) * 1000
+        self.emit(PowerEvent(self.clock(), component=name, action="load", ms=ms,
+                             rss_mb=rss_mb(), reason=reason))
+
+    def _unload(self, name: str, reason: str, blocking: bool) -> None:
+        slot = self._slots[name]
+        if not slot.lock.acquire(blocking=blocking):
+            return                        # still loading on another thread: try on a later tick
+        try:
+            with self._lock:
+                slot.deadline = None
+            if not slot.component.loaded:
+                return
+            start = time.perf_counter()
+            slot.component.unload()
+            release_freed_memory()        # glibc keeps freed model memory unless asked to trim
+            ms = (time.perf_counter() - start) * 1000
+        finally:
+            slot.lock.release()
+        self.emit(PowerEvent(self.clock(), component=name, action="unload", ms=ms,
+                             rss_mb=rss_mb(), reason=reason))
+
+
+class Managed:
+    """A component as a stage sees it: `load()` asks the power manager, the rest is the component.
+
+    A stage that loads lazily (the Listener loads the recogniser in the background, the
+    Understander loads the LLM only when the templates miss) gets this instead of the bare
+    component, so that every load is the manager's and becomes a `power` event.
+    """
+
+    def __init__(self, manager: PowerManager, name: str) -> None:
+        self._manager = manager
+        self._name = name
+        self._component = manager._slots[name].component
+
+    @property
+    def loaded(self) -> bool:
+        return self._component.loaded
+
+    def load(self) -> float:
+        start = time.perf_counter()
+        self._manager.acquire(self._name)
+        return time.perf_counter() - start
+
+    def unload(self) -> None:
+        """Stages never unload: the manager decides (this only marks the component released)."""
+        self._manager.release(self._name, self._manager.clock())
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self._component, attr)
