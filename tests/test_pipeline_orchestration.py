@@ -5,51 +5,16 @@ fakes (tests/pipeline_fakes.py). The real stages end to end are in test_pipeline
 """
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import numpy as np
 import pytest
 
-from pipeline_fakes import (QUIET, SPEECH, WAKE, FakeFrontEnd, FakeListener, FakeLlm, FakeModel,
-                            FakeOutbox, FakePreroll, FakeUnderstander, FakeVoice, ListSink, frames)
+from pipeline_fakes import QUIET, SPEECH, WAKE, build, frames, turn
 from voicebox.errors import ModelError
 from voicebox.pipeline import events as ev
-from voicebox.pipeline.governor import Governor
 from voicebox.pipeline.machine import TRANSITIONS, Machine, State, Trigger
-from voicebox.pipeline.power import PowerManager
-from voicebox.pipeline.runner import Runner
-from voicebox.pipeline.settings import Dialog, Governor as GovernorSettings, Power
-from voicebox.pipeline.speaker import Speaker
-from voicebox.pipeline.stages import Stages
+from voicebox.pipeline.settings import Dialog, Power
 
 SKIP = ("state",)
-
-
-def build(texts, power=Power(), dialog=Dialog(follow_up_s=2.0, preroll_s=0.5),
-          governor=GovernorSettings(enabled=False), outbox=True, root=None):
-    """A runner over fakes; returns it with its recorder and the fakes by name."""
-    recorder = ev.Recorder()
-    runner_box = {}
-    pm = PowerManager(power, recorder, clock=lambda: runner_box["r"].t)
-    f = SimpleNamespace(front=FakeFrontEnd(), asr=FakeModel(), llm=FakeLlm(), voice=FakeVoice(),
-                        sink=ListSink(), outbox=FakeOutbox() if outbox else None)
-    pm.add("wake", f.front, idle_s=None)
-    pm.add("asr", f.asr, idle_s=power.asr_idle_s)
-    pm.add("llm", f.llm, idle_s=power.llm_idle_s)
-    pm.add("tts", f.voice, idle_s=power.tts_idle_s)
-    f.listener = FakeListener(pm.handle("asr"), texts)
-    f.understander = FakeUnderstander(pm.handle("llm"))
-    stages = Stages(frontend=f.front, preroll=FakePreroll(), listener=f.listener,
-                    understander=f.understander, speaker=Speaker(pm.handle("tts"), f.sink),
-                    outbox=f.outbox, llm=pm.handle("llm"))
-    runner = Runner(stages, pm, Governor(governor), dialog, "en", recorder, llm_threads=2)
-    runner_box["r"] = runner
-    return runner, recorder, f
-
-
-def turn(command_s=1.0):
-    """Wake word, a short pause, a command and its trailing silence."""
-    return [(WAKE, 0.4), (QUIET, 0.3), (SPEECH, command_s), (QUIET, 0.8)]
 
 
 def test_table_has_one_target_per_pair_and_failed_always_returns_to_idle():
