@@ -19,6 +19,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     from voicebox import doctor, outbox_cmd, speak
     from voicebox.models import cli as models_cli
+    from voicebox.asr import cli as asr_cli
 
     parser = _Parser(prog="voicebox", description="Offline, wake-word gated voice assistant.")
     parser.add_argument("--version", action="version", version=f"voicebox {__version__}")
@@ -28,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     speak.register(sub)
     doctor.register(sub)
     outbox_cmd.register(sub)
+    asr_cli.register(sub)
     return parser
 
 

@@ -137,6 +137,8 @@ def _check(p: Profile, manifest: Manifest, where: str) -> None:
     for i, word in enumerate(p.wake.words):
         _model_ref(word.model, manifest, where, f"wake.words[{i}].model", "wake", custom=True)
     for lang, ref in p.asr.models.items():
+        if ref not in manifest.models and "/" in ref:
+            continue  # a Vosk model directory of the device's own (voicebox/asr/factory.py)
         _model_ref(ref, manifest, where, f"asr.models.{lang}", "asr")
     if p.llm.enabled:
         _model_ref(p.llm.model, manifest, where, "llm.model", "llm", custom=True)

@@ -67,9 +67,15 @@ class Transcript:
 
 
 class Recognizer(Protocol):
-    """A streaming speech recogniser. Heavy imports and model loading happen in `load()`."""
+    """A streaming speech recogniser. Heavy imports and model loading happen in `load()`.
+
+    `backend` names the engine ("vosk", "pocketsphinx"), `model` the manifest id or
+    directory it decodes with.
+    """
 
     language: str
+    backend: str
+    model: str
 
     @property
     def loaded(self) -> bool: ...
@@ -83,8 +89,13 @@ class Recognizer(Protocol):
     def accept(self, samples: np.ndarray) -> Transcript | None:
         """Feed int16 mono 16 kHz samples; returns a partial Transcript when the hypothesis changed."""
 
-    def finish(self) -> Transcript:
-        """End the utterance: the final Transcript. The recogniser is then ready for the next one."""
+    def finish(self, wake_end: float | None = 0.0) -> Transcript:
+        """End the utterance: the final Transcript. The recogniser is then ready for the next one.
+
+        `wake_end`: seconds into the utterance at which the wake word was detected, so
+        that the wake phrase at the start of the audio is left out; 0 when no wake
+        phrase precedes, None when one may but its time is unknown (a file).
+        """
 
 
 def words_text(words: tuple[Word, ...] | list[Word]) -> str:

@@ -59,10 +59,13 @@ class SphinxRecognizer:
     """pocketsphinx en-us, biased to `vocabulary` when one is given (see module doc)."""
 
     language = "en"
+    backend = "pocketsphinx"
 
-    def __init__(self, model_dir: Path, vocabulary: Vocabulary | None, settings) -> None:
+    def __init__(self, model_dir: Path, vocabulary: Vocabulary | None, settings, model: str = "") -> None:
         self.model_dir, self.vocabulary, self.settings = model_dir, vocabulary, settings
+        self.model = model or str(model_dir)
         self.dropped: list[str] = []  # profile words missing from the pronunciation dictionary
+        self._wake_words: frozenset[str] = frozenset()
         self._dual: DualPass | None = None
 
     @property
@@ -80,7 +83,7 @@ class SphinxRecognizer:
         except (RuntimeError, OSError, ValueError) as err:
             raise ModelError(f"pocketsphinx cannot load {self.model_dir}: {err}; "
                              "fix: pip install --force-reinstall pocketsphinx") from None
-        self._dual = DualPass(grammar, open_, self.settings.min_agreement)
+        self._dual = DualPass(grammar, open_, self.settings.min_agreement, self._wake_words)
         return time.perf_counter() - start
 
     def _passes(self, ps) -> tuple[SphinxPass | None, SphinxPass | None]:
@@ -105,6 +108,7 @@ class SphinxRecognizer:
         vocab, self.dropped = self.vocabulary.restricted(lambda w: w in prons)
         if not vocab.phrases:
             return None
+        self._wake_words = vocab.wake_words
         with tempfile.TemporaryDirectory(prefix="voicebox-asr-") as tmp:
             dict_path, lm_path = Path(tmp) / "profile.dict", Path(tmp) / "profile.arpa"
             dict_path.write_text("".join(f"{w}{v} {p}\n" for w in sorted(prons)
@@ -123,8 +127,8 @@ class SphinxRecognizer:
     def accept(self, samples: np.ndarray) -> Transcript | None:
         return self._require().accept(as_int16(samples))
 
-    def finish(self) -> Transcript:
-        return self._require().finish()
+    def finish(self, wake_end: float | None = 0.0) -> Transcript:
+        return self._require().finish(wake_end)
 
     def _require(self) -> DualPass:
         if self._dual is None:

@@ -17,7 +17,7 @@ from typing import Protocol
 
 import numpy as np
 
-from voicebox.asr.base import Transcript
+from voicebox.asr.base import Transcript, Word
 
 
 def agreement(a: str, b: str) -> float:
@@ -37,6 +37,40 @@ def choose(grammar: Transcript, open_: Transcript, min_agreement: float) -> Tran
     return replace(open_, source="open", rejected=grammar.text or None)
 
 
+def keep_words(tr: Transcript, words: list[Word] | tuple[Word, ...]) -> Transcript:
+    """`tr` with only `words` (text and mean confidence recomputed)."""
+    if len(words) == len(tr.words):
+        return tr
+    conf = sum(w.confidence for w in words) / len(words) if words else 0.0
+    return replace(tr, text=" ".join(w.text for w in words), words=tuple(words), confidence=round(conf, 3))
+
+
+def strip_wake(tr: Transcript, wake_words: frozenset[str], wake_end: float | None,
+               cut: float | None = None) -> tuple[Transcript, float | None]:
+    """Drop the wake phrase from the start of `tr`; returns it and the time the command starts.
+
+    `wake_end` is when the wake word was detected (seconds into the utterance): None
+    when unknown (a file that may start with it), 0 when no wake phrase precedes.
+    Preferred is the lexical cut: a search that knows the wake phrase names its words,
+    and everything after them is the command however late the detection came. Failing
+    that, words that ended before the detection cannot belong to the command. `cut`
+    imposes a start time found by another pass over the same audio.
+    """
+    if wake_end == 0:
+        return tr, None
+    words = list(tr.words)
+    if cut is not None:
+        return keep_words(tr, [w for w in words if (w.start + w.end) / 2 >= cut]), cut
+    lexical = None
+    while words and words[0].text in wake_words and (wake_end is None or words[0].start < wake_end):
+        lexical = words.pop(0).end
+    if lexical is not None:
+        return keep_words(tr, words), lexical
+    if wake_end is None:
+        return tr, None
+    return keep_words(tr, [w for w in words if w.end > wake_end]), None
+
+
 class Pass(Protocol):
     """One search over the utterance's audio (a Vosk recogniser, a pocketsphinx decoder)."""
 
@@ -53,13 +87,16 @@ class DualPass:
 
     With both passes the grammar result is verified (`choose`); with one, it is
     returned as is. Partials come from the grammar pass when there is one, since
-    that is what the final result will most often be.
+    that is what the final result will most often be. The wake phrase is stripped
+    from both before they are compared (`strip_wake`).
     """
 
-    def __init__(self, grammar: Pass | None, open_: Pass | None, min_agreement: float) -> None:
+    def __init__(self, grammar: Pass | None, open_: Pass | None, min_agreement: float,
+                 wake_words: frozenset[str] = frozenset()) -> None:
         if grammar is None and open_ is None:
             raise ValueError("DualPass needs at least one pass")
         self.grammar, self.open, self.min_agreement = grammar, open_, min_agreement
+        self.wake_words = wake_words
         self._last_partial = ""
 
     def accept(self, samples: np.ndarray) -> Transcript | None:
@@ -73,10 +110,15 @@ class DualPass:
         self._last_partial = text
         return Transcript(text, source="grammar" if self.grammar else "open")
 
-    def finish(self) -> Transcript:
+    def finish(self, wake_end: float | None = 0.0) -> Transcript:
         self._last_partial = ""
         grammar = self.grammar.finish() if self.grammar else None
         open_ = self.open.finish() if self.open else None
+        cut = None
+        if grammar is not None:
+            grammar, cut = strip_wake(grammar, self.wake_words, wake_end)
+        if open_ is not None:
+            open_, _ = strip_wake(open_, self.wake_words if grammar is None else frozenset(), wake_end, cut)
         if grammar is None:
             return open_
         if open_ is None:

@@ -64,11 +64,16 @@ class VoskPass:
 class VoskRecognizer:
     """A Vosk model, biased to `vocabulary` when the model has a lookahead graph."""
 
-    def __init__(self, model_dir: Path, language: str, vocabulary: Vocabulary | None, settings) -> None:
+    backend = "vosk"
+
+    def __init__(self, model_dir: Path, language: str, vocabulary: Vocabulary | None, settings,
+                 model: str = "") -> None:
         self.model_dir, self.language = model_dir, language
+        self.model = model or str(model_dir)
         self.vocabulary, self.settings = vocabulary, settings
         self.dropped: list[str] = []  # profile words the model's word table does not have
         self.grammar: list[str] = []  # the phrase list in force, empty when decoding openly
+        self._wake_words: frozenset[str] = frozenset()
         self._model = None
         self._dual: DualPass | None = None
 
@@ -92,7 +97,7 @@ class VoskRecognizer:
         rec = lambda *grm: vosk.KaldiRecognizer(self._model, SAMPLE_RATE, *grm)  # noqa: E731
         grammar = VoskPass(rec(json.dumps(self.grammar, ensure_ascii=False)), "grammar") if self.grammar else None
         open_ = VoskPass(rec(), "open") if grammar is None or self.settings.verify == "compare" else None
-        self._dual = DualPass(grammar, open_, self.settings.min_agreement)
+        self._dual = DualPass(grammar, open_, self.settings.min_agreement, self._wake_words)
         return time.perf_counter() - start
 
     def _grammar(self) -> list[str]:
@@ -103,8 +108,9 @@ class VoskRecognizer:
         vocab, self.dropped = self.vocabulary.restricted(known)
         if not vocab.phrases:
             return []
+        self._wake_words = vocab.wake_words
         # [unk] lets out-of-grammar speech fall out of the grammar, where the model has it
-        return list(vocab.phrases) + ([UNKNOWN] if known(UNKNOWN) else [])
+        return list(vocab.grammar) + ([UNKNOWN] if known(UNKNOWN) else [])
 
     def unload(self) -> None:
         self._dual = None
@@ -115,8 +121,8 @@ class VoskRecognizer:
     def accept(self, samples: np.ndarray) -> Transcript | None:
         return self._require().accept(as_int16(samples))
 
-    def finish(self) -> Transcript:
-        return self._require().finish()
+    def finish(self, wake_end: float | None = 0.0) -> Transcript:
+        return self._require().finish(wake_end)
 
     def _require(self) -> DualPass:
         if self._dual is None:
