@@ -1,4 +1,9 @@
-"""Conversion of any decoded audio to voicebox's 16 kHz mono int16, with a real resampler."""
+"""Conversion of any decoded audio to voicebox's 16 kHz mono int16, with a real resampler.
+
+`to_mono_int16` converts a whole clip at once; `StreamConverter` does the same block by
+block for live and long inputs (microphone, large files), keeping the resampler's state
+across blocks so that block edges leave no clicks.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,6 +20,16 @@ def to_mono_int16(audio: np.ndarray, rate: int) -> np.ndarray:
     Channels are averaged; the rate is converted with soxr (band-limited), never by
     dropping samples.
     """
+    audio = to_mono_float(audio)
+    if rate != RATE and len(audio):
+        import soxr
+
+        audio = soxr.resample(audio, rate, RATE)
+    return float_to_int16(audio)
+
+
+def to_mono_float(audio: np.ndarray) -> np.ndarray:
+    """Any sample format, shape (n,) or (n, channels) -> float32 mono in [-1, 1]."""
     if audio.dtype.kind in "iu":
         info = np.iinfo(audio.dtype)
         mid = (int(info.max) + int(info.min) + 1) / 2  # 0 for signed, 128 for uint8
@@ -24,11 +39,36 @@ def to_mono_int16(audio: np.ndarray, rate: int) -> np.ndarray:
         audio = audio.mean(axis=1)
     if audio.ndim != 1:
         raise BadInputError(f"audio must be 1-D or (samples, channels), got shape {audio.shape}")
-    if rate != RATE and len(audio):
-        import soxr
+    return audio
 
-        audio = soxr.resample(audio, rate, RATE)
+
+def float_to_int16(audio: np.ndarray) -> np.ndarray:
     return np.clip(np.round(audio * 32768.0), -32768, 32767).astype(np.int16)
+
+
+class StreamConverter:
+    """Blocks of any format and channel count at `rate` -> 16 kHz mono int16, statefully."""
+
+    def __init__(self, rate: int) -> None:
+        self.rate = int(rate)
+        self._stream = None
+        if self.rate != RATE:
+            import soxr
+
+            self._stream = soxr.ResampleStream(self.rate, RATE, 1, dtype="float32")
+
+    def push(self, block: np.ndarray) -> np.ndarray:
+        """Convert one block; the output may be a little shorter or longer (resampler delay)."""
+        audio = to_mono_float(block)
+        if self._stream is not None:
+            audio = self._stream.resample_chunk(audio)
+        return float_to_int16(audio)
+
+    def flush(self) -> np.ndarray:
+        """The samples still inside the resampler, at the end of the stream."""
+        if self._stream is None:
+            return np.zeros(0, dtype=np.int16)
+        return float_to_int16(self._stream.resample_chunk(np.zeros(0, dtype=np.float32), last=True))
 
 
 def load_audio(path: Path) -> np.ndarray:
@@ -44,11 +84,12 @@ def load_audio(path: Path) -> np.ndarray:
     try:
         audio, rate = sf.read(str(path), dtype="float32", always_2d=True)
     except (sf.LibsndfileError, RuntimeError, ValueError, EOFError) as err:
-        raise BadInputError(f"{path}: not a readable audio file ({_reason(err)})") from None
+        raise BadInputError(f"{path}: not a readable audio file ({reason(err)})") from None
     if audio.shape[0] == 0:
         raise BadInputError(f"{path}: the file holds no audio samples")
     return to_mono_int16(audio, rate)
 
 
-def _reason(err: Exception) -> str:
+def reason(err: BaseException) -> str:
+    """An exception as one short line (library messages often span several)."""
     return " ".join(str(err).split()) or type(err).__name__
