@@ -20,6 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     from voicebox import doctor, outbox_cmd, speak
     from voicebox.models import cli as models_cli
     from voicebox.asr import cli as asr_cli
+    from voicebox.wake import cli as wake_cli
 
     parser = _Parser(prog="voicebox", description="Offline, wake-word gated voice assistant.")
     parser.add_argument("--version", action="version", version=f"voicebox {__version__}")
@@ -30,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.register(sub)
     outbox_cmd.register(sub)
     asr_cli.register(sub)
+    wake_cli.register(sub)
     return parser
 
 

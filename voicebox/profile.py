@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 from voicebox import paths, schema
+from voicebox.audio.settings import Audio
 from voicebox.errors import ConfigError
 from voicebox.models import Manifest
 from voicebox.nlu.settings import Area, Entity, Understanding, Vocabulary
@@ -19,6 +20,7 @@ from voicebox.outbox.settings import Delivery
 from voicebox.outbox.settings import validate as validate_delivery
 from voicebox.pipeline.settings import Dialog, Governor, Power
 from voicebox.pipeline.settings import validate as validate_pipeline
+from voicebox.wake.settings import Wake, WakeWord  # noqa: F401 (profile.WakeWord)
 
 LANGUAGES = ("en", "zh", "ko")
 
@@ -29,20 +31,6 @@ class Info:
     description: str = ""
     languages: tuple[str, ...] = ("en",)
     default_language: str = "en"
-
-
-@dataclass(frozen=True)
-class WakeWord:
-    """A wake word: a manifest id, or a path to a custom `.onnx`/`.tflite` model."""
-
-    model: str
-    threshold: float = field(default=0.5, metadata={"range": (0.0, 1.0)})
-
-
-@dataclass(frozen=True)
-class Wake:
-    words: tuple[WakeWord, ...] = (WakeWord("wake-hey-jarvis"),)
-    gate: bool = True
 
 
 @dataclass(frozen=True)
@@ -61,12 +49,27 @@ class Asr:
 
 
 @dataclass(frozen=True)
+class LlmExample:
+    """A few-shot example of the LLM prompt: an utterance and the items it means (contract form)."""
+
+    text: str
+    items: tuple[dict, ...] = ()
+
+
+@dataclass(frozen=True)
 class Llm:
+    """The grammar-constrained LLM path (voicebox/nlu/llm.py, docs/llm.md)."""
+
     model: str = "gemma3-270m-q4km"
     enabled: bool = True
     n_ctx: int = field(default=1024, metadata={"range": (256, 32768)})  # small: prefill dominates on edge CPUs
     max_tokens: int = field(default=96, metadata={"range": (8, 2048)})
     threads: int = field(default=2, metadata={"range": (1, 64)})
+    prompt: str = ""  # instructions before the examples; empty: a generic one
+    examples: tuple[LlmExample, ...] = ()
+    # the fixed prefix (prompt + examples): restore its saved state at load, or evaluate it
+    warm_start: Literal["auto", "restore", "evaluate"] = "auto"
+    state_dir: str = ""  # where prefix states are kept; empty: <models dir>/.llm-state
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,7 @@ class Profile:
 
     profile: Info
     wake: Wake = field(default_factory=Wake)
+    audio: Audio = field(default_factory=Audio)
     asr: Asr = field(default_factory=Asr)
     llm: Llm = field(default_factory=Llm)
     tts: Tts = field(default_factory=Tts)
