@@ -15,7 +15,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
@@ -110,6 +110,7 @@ class Listener:
         """`vad` has `probability(samples)` and `reset()` (a SileroVad of its own, not the gate's);
         `settings` is the profile's `[asr]` table."""
         self.recognizer, self.vad, self.clock = recognizer, vad, clock
+        self.settings = settings
         self.endpointer = Endpointer(settings)
         self._decoder: _Decoder | None = None
         self._t0 = self._t = 0.0
@@ -125,13 +126,19 @@ class Listener:
         p = self._decoder.partial if self._decoder else None
         return p.shifted(self._t0) if p else None
 
-    def begin(self, backlog: np.ndarray, t0: float) -> None:
-        """Start a command: `backlog` is the audio since stream time `t0`, ending at the wake word."""
+    def begin(self, backlog: np.ndarray, t0: float, no_speech_s: float | None = None) -> None:
+        """Start a command: `backlog` is the audio since stream time `t0`, ending at the wake word.
+
+        `no_speech_s` overrides `[asr] no_speech_timeout_s` for this command (the pipeline's
+        follow-up window waits its own time for the user to speak again).
+        """
         self._abandon()
         backlog = as_int16(np.asarray(backlog)) if len(backlog) else np.zeros(0, np.int16)
         self._t0, self._t = t0, t0 + len(backlog) / RATE
         self.vad.reset()
-        self.endpointer.reset()
+        settings = self.settings if no_speech_s is None else replace(self.settings,
+                                                                     no_speech_timeout_s=no_speech_s)
+        self.endpointer = Endpointer(settings)
         # wake_end 0 = no wake phrase in the audio (a follow-up turn starts with none)
         self._decoder = _Decoder(self.recognizer, len(backlog) / RATE, self.clock)
         for i in range(0, len(backlog), FRAME):
@@ -169,6 +176,11 @@ class Listener:
             catch_up_s=round(decoder.caught_up_at - ready, 4),
             catch_up_audio_s=round(decoder.caught_up_audio, 3),
             finish_s=round(self.clock() - endpoint_at, 4))
+
+    def cancel(self) -> None:
+        """Drop the command in progress (the turn ended another way); waits for the decoder thread,
+        so the recogniser is free to be unloaded afterwards."""
+        self._abandon()
 
     def _abandon(self) -> None:
         """A new begin() while a command is open: end the old utterance and drop its result."""
