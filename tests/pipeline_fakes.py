@@ -120,14 +120,18 @@ class FakeListener:
         self.begins: list[float] = []
         self.hearing = False
 
-    def begin(self, backlog: np.ndarray, t0: float) -> None:
+    def begin(self, backlog: np.ndarray, t0: float, no_speech_s: float | None = None) -> None:
         if not self.recognizer.loaded:
             self.recognizer.load()
         self.begins.append(t0)
+        self.timeout_s = no_speech_s or self.no_speech_s
         self.t = t0 + len(backlog) / 16000
         self.heard = 0
         self.quiet = 0
         self.last_speech = None
+        self.hearing = False
+
+    def cancel(self) -> None:
         self.hearing = False
 
     def feed(self, frame: np.ndarray) -> FakeEndpoint | None:
@@ -140,7 +144,7 @@ class FakeListener:
         if self.heard and self.quiet * FRAME_S >= self.silence_s:
             self.hearing = False
             return FakeEndpoint(FakeTranscript(self.texts.pop(0)), "silence", self.last_speech)
-        if not self.heard and self.quiet * FRAME_S >= self.no_speech_s:
+        if not self.heard and self.quiet * FRAME_S >= self.timeout_s:
             return FakeEndpoint(FakeTranscript(""), "no_speech")
         return None
 
@@ -229,7 +233,7 @@ class FakeLlm(FakeModel):
         self.threads.append(n)
 
 
-def build(texts, power=Power(), dialog=Dialog(follow_up_s=2.0, preroll_s=0.5),
+def build(texts, power=Power(prefetch=()), dialog=Dialog(follow_up_s=2.0, preroll_s=0.5),
           governor=GovernorSettings(enabled=False), outbox=True):
     """A runner over fakes; returns it with its recorder and the fakes by name."""
     recorder = ev.Recorder()
@@ -237,7 +241,7 @@ def build(texts, power=Power(), dialog=Dialog(follow_up_s=2.0, preroll_s=0.5),
     pm = PowerManager(power, recorder, clock=lambda: runner_box["r"].t)
     f = SimpleNamespace(front=FakeFrontEnd(), asr=FakeModel(), llm=FakeLlm(), voice=FakeVoice(),
                         sink=ListSink(), outbox=FakeOutbox() if outbox else None)
-    pm.add("wake", f.front, idle_s=None)
+    pm.add("wake", f.front, idle_s=None, resident=True)
     pm.add("asr", f.asr, idle_s=power.asr_idle_s)
     pm.add("llm", f.llm, idle_s=power.llm_idle_s)
     pm.add("tts", f.voice, idle_s=power.tts_idle_s)

@@ -5,6 +5,8 @@ fakes (tests/pipeline_fakes.py). The real stages end to end are in test_pipeline
 """
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -29,14 +31,14 @@ def test_one_turn_event_sequence_and_power():
     runner, rec, f = build(["turn on the lamp"])
     runner.run(frames((QUIET, 1.0), *turn(), (QUIET, 5.0)))
     assert rec.types(skip=SKIP) == [
-        "wake", "power", "transcript", "items", "delivery", "power", "reply", "timeout",
-        "power", "power", "stopped"]
+        "power", "wake", "power", "transcript", "items", "delivery", "power", "reply", "timeout",
+        "power", "power", "power", "stopped"]
     states = [(e.previous, e.state) for e in rec.of(ev.State)]
     assert states == [("idle", "listening"), ("listening", "understanding"),
                       ("understanding", "speaking"), ("speaking", "follow_up"), ("follow_up", "idle")]
     power = [(e.component, e.action, e.reason) for e in rec.of(ev.Power)]
-    assert power == [("asr", "load", "demand"), ("tts", "load", "demand"),
-                     ("asr", "unload", "idle"), ("tts", "unload", "stop")]
+    assert power == [("wake", "load", "start"), ("asr", "load", "demand"), ("tts", "load", "demand"),
+                     ("asr", "unload", "idle"), ("wake", "unload", "stop"), ("tts", "unload", "stop")]
     items = rec.of(ev.Items)[0]
     assert items.items[0]["device"] == "light" and items.path == "rules"
     assert items.since_speech_end_ms >= items.ms  # the endpointer's trailing silence is included
@@ -86,7 +88,7 @@ def test_a_wake_word_without_a_command_times_out_back_to_idle():
     runner.run(frames((WAKE, 0.4), (QUIET, 6.0), *turn(), (QUIET, 4.0)))
     first = rec.of(ev.Timeout)[0]
     assert first.phase == "no_speech"
-    assert rec.types(skip=SKIP)[:3] == ["wake", "power", "timeout"]
+    assert rec.types(skip=SKIP)[:4] == ["power", "wake", "power", "timeout"]
     assert [e.text for e in rec.of(ev.Transcript)] == ["turn on the lamp"]
 
 
@@ -124,10 +126,11 @@ def test_delivery_failure_is_reported_and_the_turn_ends():
 
 
 def test_always_loaded_loads_everything_at_start_and_unloads_only_at_stop():
-    runner, rec, f = build(["what does llm mean"], power=Power(always_loaded=True))
+    runner, rec, f = build(["what does llm mean"], power=Power(always_loaded=True, prefetch=()))
     runner.run(frames((QUIET, 0.5), *turn(), (QUIET, 10.0)))
     power = [(e.component, e.action, e.reason) for e in rec.of(ev.Power)]
-    assert power[:4] == [(c, "load", "always_loaded") for c in ("wake", "asr", "llm", "tts")]
+    assert power[:4] == [("wake", "load", "start")] + [
+        (c, "load", "always_loaded") for c in ("asr", "llm", "tts")]
     assert power[4:] == [(c, "unload", "stop") for c in ("wake", "asr", "llm", "tts")]
 
 
@@ -176,3 +179,25 @@ def test_events_are_json_lines_with_type_and_t(tmp_path):
     assert {"component", "action", "ms", "rss_mb"} <= set(power) and power["rss_mb"] > 10
     items = [x for x in lines if x["type"] == "items"][0]
     assert items["items"][0]["kind"] == "device_command"
+
+
+def test_the_voice_is_prefetched_on_the_wake_word_while_the_user_speaks():
+    runner, rec, f = build(["turn on the lamp"], power=Power(prefetch=("tts",)))
+    original = runner.step
+
+    def step(frame):
+        original(frame)
+        if rec.of(ev.Wake) and not rec.of(ev.Transcript):
+            assert f.voice.loads or _wait(lambda: f.voice.loaded)   # loading on its own thread
+    runner.step = step
+    runner.run(frames(*turn(), (QUIET, 3.0)))
+    tts = [(e.action, e.reason) for e in rec.of(ev.Power) if e.component == "tts"]
+    assert tts == [("load", "prefetch"), ("unload", "stop")] and rec.of(ev.Reply)
+
+
+def _wait(condition, timeout=5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.001)
+    return condition()
+

@@ -21,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     from voicebox.models import cli as models_cli
     from voicebox.asr import cli as asr_cli
     from voicebox.wake import cli as wake_cli
+    from voicebox.pipeline import run_cmd
 
     parser = _Parser(prog="voicebox", description="Offline, wake-word gated voice assistant.")
     parser.add_argument("--version", action="version", version=f"voicebox {__version__}")
@@ -32,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     outbox_cmd.register(sub)
     asr_cli.register(sub)
     wake_cli.register(sub)
+    run_cmd.register(sub)
     return parser
 
 

@@ -36,6 +36,7 @@ class Component(Protocol):
 class _Slot:
     component: Component
     idle_s: float | None                 # None: stays loaded until the manager closes
+    resident: bool = False               # loaded at start whatever the policy (the wake word model)
     busy: bool = False
     deadline: float | None = None        # stream time at which an idle component is unloaded
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -51,14 +52,16 @@ class PowerManager:
         self._slots: dict[str, _Slot] = {}
         self._lock = threading.Lock()
 
-    def add(self, name: str, component: Component, idle_s: float | None) -> None:
-        self._slots[name] = _Slot(component, None if self.settings.always_loaded else idle_s)
+    def add(self, name: str, component: Component, idle_s: float | None, resident: bool = False) -> None:
+        """Register a component; `idle_s` None keeps it until the end once loaded."""
+        idle_s = None if self.settings.always_loaded or resident else idle_s
+        self._slots[name] = _Slot(component, idle_s, resident)
 
     def start(self) -> None:
-        """With `always_loaded`, load every component now; otherwise nothing happens yet."""
-        if self.settings.always_loaded:
-            for name in self._slots:
-                self._load(name, "always_loaded")
+        """Load the resident components, and with `always_loaded` every other one too."""
+        for name, slot in self._slots.items():
+            if slot.resident or self.settings.always_loaded:
+                self._load(name, "start" if slot.resident else "always_loaded")
 
     def acquire(self, name: str) -> Component:
         """Mark `name` in use and load it if it is not resident; returns the component."""
@@ -68,16 +71,39 @@ class PowerManager:
 
     def claim(self, name: str) -> None:
         """Mark `name` in use without loading it: its stage loads it itself (on its own thread)."""
-        slot = self._slots[name]
+        slot = self._slots.get(name)
+        if slot is None:
+            return
         with self._lock:
             slot.busy, slot.deadline = True, None
+
+    def prefetch(self, name: str) -> None:
+        """Mark `name` in use and load it on a background thread, so it is ready when the turn needs
+        it (the voice, while the user is still speaking). A failed prefetch leaves it unloaded:
+        `acquire` loads it again in the stage that needs it, which reports the error."""
+        slot = self._slots.get(name)
+        if slot is None:
+            return
+        self.claim(name)
+        if not slot.component.loaded:
+            threading.Thread(target=self._prefetch, args=(name,), name=f"voicebox-load-{name}",
+                             daemon=True).start()
+
+    def _prefetch(self, name: str) -> None:
+        try:
+            self._load(name, "prefetch")
+        except Exception:  # not lost: acquire() meets the same error where the stage reports it
+            pass
 
     def release(self, name: str, t: float) -> None:
         """`name` is no longer in use: schedule its unload after its idle time.
 
-        Releasing what is already released keeps the earlier deadline.
+        Releasing what is already released keeps the earlier deadline; an unknown name (a stage
+        this run does not have, such as the LLM of a templates-only profile) is ignored.
         """
-        slot = self._slots[name]
+        slot = self._slots.get(name)
+        if slot is None:
+            return
         with self._lock:
             if slot.busy or slot.deadline is None:
                 slot.deadline = t + slot.idle_s if slot.idle_s is not None else None
@@ -113,8 +139,9 @@ class PowerManager:
             start = time.perf_counter()
             slot.component.load()
             ms = (time.perf_counter() - start) * 1000
-        self.emit(PowerEvent(self.clock(), component=name, action="load", ms=ms,
-                             rss_mb=rss_mb(), reason=reason))
+            # inside the lock: an unload waiting for this load cannot report before it
+            self.emit(PowerEvent(self.clock(), component=name, action="load", ms=ms,
+                                 rss_mb=rss_mb(), reason=reason))
 
     def _unload(self, name: str, reason: str, blocking: bool) -> None:
         slot = self._slots[name]
@@ -129,10 +156,10 @@ class PowerManager:
             slot.component.unload()
             release_freed_memory()        # glibc keeps freed model memory unless asked to trim
             ms = (time.perf_counter() - start) * 1000
+            self.emit(PowerEvent(self.clock(), component=name, action="unload", ms=ms,
+                                 rss_mb=rss_mb(), reason=reason))
         finally:
             slot.lock.release()
-        self.emit(PowerEvent(self.clock(), component=name, action="unload", ms=ms,
-                             rss_mb=rss_mb(), reason=reason))
 
 
 class Managed:

@@ -46,7 +46,7 @@ class Runner:
         self.turns = 0
         self.stop_reason: str | None = None
         self.reading = False               # blocked in the source: a signal may interrupt at once
-        self._follow_until = self._speak_until = self._pause_until = 0.0
+        self._speak_until = self._pause_until = 0.0
         self._heard_at = 0.0               # wall clock of the last endpoint, for latencies
         self._last_error: tuple[str, str, float] | None = None
 
@@ -126,7 +126,9 @@ class Runner:
     def _wake(self, detection) -> None:
         self.emit(ev.Wake(self.t, name=detection.name, score=float(detection.score)))
         self.machine.fire(Trigger.WAKE, self.t)
-        self.power.claim("asr")
+        self.power.claim("asr")                   # the listener loads it, on its own thread
+        for name in self.power.settings.prefetch:
+            self.power.prefetch(name)
         t0 = max(0.0, detection.t - self.dialog.preroll_s)
         with self._stage("asr"):
             self.stages.listener.begin(self.stages.preroll.since(t0), t0)
@@ -140,8 +142,6 @@ class Runner:
         with self._stage("asr"):
             endpoint = self.stages.listener.feed(frame)
         if endpoint is None:
-            if following and self.t >= self._follow_until and not _hearing(self.stages.listener):
-                self._timeout("follow_up", self.dialog.follow_up_s, Trigger.TIMEOUT)
             return
         if endpoint.reason == "no_speech" or not endpoint.transcript.text.strip():
             phase, after = ("follow_up", self.dialog.follow_up_s) if following else ("no_speech", None)
@@ -195,14 +195,13 @@ class Runner:
         self._follow_up()
 
     def _follow_up(self) -> None:
-        """Listen again without a wake word for `follow_up_s` (the recogniser is still loaded)."""
+        """Listen again without a wake word: the listener waits `follow_up_s` for speech to start."""
         if self.dialog.follow_up_s <= 0:
             self.machine.fire(Trigger.TIMEOUT, self.t)
             self._end_turn()
             return
-        self._follow_until = self.t + self.dialog.follow_up_s
         with self._stage("asr"):
-            self.stages.listener.begin(np.zeros(0, np.int16), self.t)
+            self.stages.listener.begin(np.zeros(0, np.int16), self.t, no_speech_s=self.dialog.follow_up_s)
 
     def _timeout(self, phase: str, after_s: float | None, trigger: Trigger) -> None:
         self.emit(ev.Timeout(self.t, phase=phase, after_s=after_s))
@@ -213,6 +212,10 @@ class Runner:
     def _end_turn(self, failed: bool = False) -> None:
         """Back to idle whatever happened: stop speaking, release what the turn held."""
         self.stages.frontend.speaking(False)
+        try:
+            self.stages.listener.cancel()     # its decoder thread must let go of the recogniser
+        except Exception as err:  # ending a turn must not fail; report and carry on
+            self._report(_failure("asr", err))
         if failed and self.machine.state is not State.IDLE:
             self.machine.fire(Trigger.FAILED, self.t)
         for name in ("asr", "llm", "tts"):
@@ -276,11 +279,6 @@ def _tail_ms(endpoint: Endpoint, t: float) -> float | None:
     """Stream time between the end of speech and the endpoint (the trailing silence waited for)."""
     end = getattr(endpoint, "speech_end", None)
     return None if end is None else max(0.0, t - end) * 1000
-
-
-def _hearing(listener) -> bool:
-    """Whether the listener is in the middle of an utterance (the follow-up window must not cut it)."""
-    return bool(getattr(listener, "hearing", False))
 
 
 def _valid(frame) -> bool:

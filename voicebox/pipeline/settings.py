@@ -7,6 +7,7 @@ whatever the machine's speed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from voicebox.errors import ConfigError
 
@@ -21,6 +22,8 @@ class Power:
     asr_idle_s: float = field(default=0.0, metadata=_IDLE)   # after the follow-up window closes
     llm_idle_s: float = field(default=0.0, metadata=_IDLE)   # after the reply
     tts_idle_s: float = field(default=30.0, metadata=_IDLE)  # after the reply has been spoken
+    # loaded in the background as soon as the wake word is heard, while the user speaks
+    prefetch: tuple[Literal["tts", "llm"], ...] = ("tts",)
 
 
 @dataclass(frozen=True)

@@ -46,9 +46,11 @@ class Endpoint(Protocol):
 class Listener(Protocol):
     """Recognises one command at a time; loads its recogniser in the background if needed."""
 
-    def begin(self, backlog: np.ndarray, t0: float) -> None: ...
+    def begin(self, backlog: np.ndarray, t0: float, no_speech_s: float | None = None) -> None: ...
 
     def feed(self, frame: np.ndarray) -> Endpoint | None: ...
+
+    def cancel(self) -> None: ...       # drop the command in progress
 
 
 class Parse(Protocol):
