@@ -20,7 +20,7 @@ from voicebox.outbox.settings import Delivery
 from voicebox.outbox.settings import validate as validate_delivery
 from voicebox.pipeline.settings import Dialog, Governor, Power
 from voicebox.pipeline.settings import validate as validate_pipeline
-from voicebox.wake.settings import Wake, WakeWord  # noqa: F401 (profile.WakeWord)
+from voicebox.wake.settings import Wake, WakeWord, anchor_paths  # noqa: F401 (profile.WakeWord)
 
 LANGUAGES = ("en", "zh", "ko")
 
@@ -127,7 +127,7 @@ def load(name_or_path: str, manifest: Manifest) -> Profile:
     data.pop("path", None)
     loaded = schema.load(Profile, data, str(path))
     _check(loaded, manifest, str(path))
-    return Profile(**{**loaded.__dict__, "path": path})
+    return Profile(**{**loaded.__dict__, "path": path, "wake": anchor_paths(loaded.wake, path.parent)})
 
 
 def _check(p: Profile, manifest: Manifest, where: str) -> None:

@@ -117,6 +117,15 @@ class FrontEnd:
         if self.gate:
             self.gate.unload()
 
+    def reset(self) -> None:
+        """Forget all audio heard so far: a new stream begins (stream time may start again at 0)."""
+        self._stale = False
+        self._backlog.clear()
+        self.detector.reset()
+        self.trigger.reset()
+        if self.gate:
+            self.gate.reset()
+
     def process(self, frame: np.ndarray, t: float) -> Detection | None:
         """One frame; t = stream seconds at the frame's end."""
         self.stats.frames += 1
@@ -163,10 +172,17 @@ class FrontEnd:
             self._tail -= 1
             return True
         if self._stale:  # back to listening: forget everything heard before and during the reply
-            self._stale = False
-            self._backlog.clear()
-            self.detector.reset()
-            self.trigger.reset()
-            if self.gate:
-                self.gate.reset()
+            self.reset()
         return False
+
+
+def detect_all(frontend: FrontEnd, audio: np.ndarray, t0: float = 0.0) -> list[Detection]:
+    """Every detection in a whole int16 16 kHz clip, fed frame by frame as a live stream would be."""
+    from voicebox.audio.sources import frames
+
+    found = []
+    for i, frame in enumerate(frames([audio]), start=1):
+        detection = frontend.process(frame, t0 + i * FRAME_S)
+        if detection is not None:
+            found.append(detection)
+    return found
