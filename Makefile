@@ -5,7 +5,7 @@
 PYTHON   ?= python3.11
 VENV     := .venv
 BIN      := $(VENV)/bin
-APT_PKGS := libportaudio2 libsndfile1 mosquitto openssl
+APT_PKGS := libportaudio2 libsndfile1 mosquitto openssl espeak-ng
 STAMPS   := $(VENV)/.stamps
 
 .PHONY: setup demo test models apt clean-venv

@@ -54,6 +54,7 @@ class Transcript:
     final: bool = False
     source: Source = "open"
     rejected: str | None = None
+    score: float | None = None  # path score per 10 ms frame (pocketsphinx log units); verifies grammar results
 
     @property
     def empty(self) -> bool:

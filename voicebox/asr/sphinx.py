@@ -8,6 +8,7 @@ per-word posteriors on the best path, so every word carries the utterance poster
 from __future__ import annotations
 
 import gc
+import math
 import tempfile
 import time
 from pathlib import Path
@@ -21,6 +22,11 @@ from voicebox.asr.vocab import Vocabulary
 from voicebox.errors import ModelError
 
 FRAME_SECONDS = 0.01  # pocketsphinx's default frame rate is 100 frames/s
+LOG_BASE = math.log(1.0001)  # pocketsphinx's LogMath base
+# How much worse per frame the grammar path may score than the open path and still be
+# trusted (log units). Measured with tools/bench_asr.py on Piper speech: in-domain commands
+# score from -29 up, out-of-grammar sentences at -10 and below (docs/asr.md).
+SCORE_MARGIN = 5.0
 
 
 class SphinxPass:
@@ -48,11 +54,12 @@ class SphinxPass:
         if self.decoder.hyp() is None:
             return Transcript("", final=True, source=self.source)
         posterior = float(min(1.0, max(0.0, self.decoder.get_prob())))
+        score = _frame_score(self.decoder.hyp().best_score, self.decoder.n_frames())
         words = tuple(Word(_base(s.word), round(s.start_frame * FRAME_SECONDS, 3),
                            round((s.end_frame + 1) * FRAME_SECONDS, 3), round(posterior, 3))
                       for s in self.decoder.seg() if not _filler(s.word))
         return Transcript(" ".join(w.text for w in words), words, round(posterior, 3),
-                          final=True, source=self.source)
+                          final=True, source=self.source, score=score)
 
 
 class SphinxRecognizer:
@@ -83,7 +90,7 @@ class SphinxRecognizer:
         except (RuntimeError, OSError, ValueError) as err:
             raise ModelError(f"pocketsphinx cannot load {self.model_dir}: {err}; "
                              "fix: pip install --force-reinstall pocketsphinx") from None
-        self._dual = DualPass(grammar, open_, self.settings.min_agreement, self._wake_words)
+        self._dual = DualPass(grammar, open_, self.settings.min_agreement, self._wake_words, SCORE_MARGIN)
         return time.perf_counter() - start
 
     def _passes(self, ps) -> tuple[SphinxPass | None, SphinxPass | None]:
@@ -134,6 +141,17 @@ class SphinxRecognizer:
         if self._dual is None:
             raise AsrError("pocketsphinx recogniser used before load()")
         return self._dual
+
+
+def _frame_score(best_score: float, frames: int) -> float | None:
+    """The best path's score per frame in the decoder's log units (base 1.0001).
+
+    The binding hands the score over exponentiated; its log brings back the path
+    score, which is comparable between two searches over the same audio.
+    """
+    if best_score <= 0 or frames <= 0:
+        return None
+    return round(math.log(best_score) / LOG_BASE / frames, 3)
 
 
 def _pronunciations(path: Path, words: set[str]) -> dict[str, list[tuple[str, str]]]:

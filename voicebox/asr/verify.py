@@ -28,13 +28,23 @@ def agreement(a: str, b: str) -> float:
     return SequenceMatcher(None, x, y, autojunk=False).ratio()
 
 
-def choose(grammar: Transcript, open_: Transcript, min_agreement: float) -> Transcript:
-    """The grammar hypothesis when the open pass supports it, else the open hypothesis."""
+def choose(grammar: Transcript, open_: Transcript, min_agreement: float,
+           score_margin: float | None = None) -> Transcript:
+    """The grammar hypothesis when the open pass supports it, else the open hypothesis.
+
+    Support is acoustic where both passes report a path score (`score_margin`: how
+    much worse per frame the grammar path may fit the audio), textual otherwise
+    (`min_agreement` of `agreement`).
+    """
     if grammar.empty and open_.empty:
         return grammar
-    if agreement(grammar.text, open_.text) >= min_agreement and not grammar.empty:
-        return grammar
-    return replace(open_, source="open", rejected=grammar.text or None)
+    if grammar.empty:
+        return replace(open_, source="open")
+    if score_margin is not None and grammar.score is not None and open_.score is not None:
+        supported = grammar.score >= open_.score - score_margin
+    else:
+        supported = agreement(grammar.text, open_.text) >= min_agreement
+    return grammar if supported else replace(open_, source="open", rejected=grammar.text)
 
 
 def keep_words(tr: Transcript, words: list[Word] | tuple[Word, ...]) -> Transcript:
@@ -92,11 +102,11 @@ class DualPass:
     """
 
     def __init__(self, grammar: Pass | None, open_: Pass | None, min_agreement: float,
-                 wake_words: frozenset[str] = frozenset()) -> None:
+                 wake_words: frozenset[str] = frozenset(), score_margin: float | None = None) -> None:
         if grammar is None and open_ is None:
             raise ValueError("DualPass needs at least one pass")
         self.grammar, self.open, self.min_agreement = grammar, open_, min_agreement
-        self.wake_words = wake_words
+        self.wake_words, self.score_margin = wake_words, score_margin
         self._last_partial = ""
 
     def accept(self, samples: np.ndarray) -> Transcript | None:
@@ -123,4 +133,4 @@ class DualPass:
             return open_
         if open_ is None:
             return grammar
-        return choose(grammar, open_, self.min_agreement)
+        return choose(grammar, open_, self.min_agreement, self.score_margin)
