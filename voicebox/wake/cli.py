@@ -2,9 +2,9 @@
 
 Reads the microphone, an audio file or raw s16le 16 kHz mono on standard input; prints
 `{"type": "wake", "t": …, "name": …, "score": …}` per detection (and `{"type": "error", …}`
-when the microphone fails and is retried) on stdout, and one JSON summary line on stderr:
-audio seconds, frames, how many the gate kept from the wake model, CPU seconds spent on
-the audio (after the models loaded) and the load time.
+when the microphone fails and is retried) on stdout. On stderr: a `ready` JSON line once
+the models are loaded, and a `summary` line at the end: audio seconds, frames, how many
+the gate kept from the wake model, CPU seconds spent on the audio.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from typing import Any
 
 from voicebox import profile as profiles
 from voicebox.audio import FRAME_S
-from voicebox.audio.sources import open_source
+from voicebox.audio.sources import MicSource, Source, open_source
 from voicebox.errors import VoiceboxError
 from voicebox.models import default_store
 from voicebox.wake.frontend import FrontEnd
@@ -49,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
     source = open_source(args.input, device=args.device, on_error=on_error, settings=prof.audio)
     with source:
         load_s = frontend.load()
+        _ready(source, load_s)
         cpu0 = time.process_time()
         signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop ends as cleanly as Ctrl-C
         try:
@@ -60,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
                            "score": round(detection.score, 4)})
         except KeyboardInterrupt:
             pass
-    _summary(frontend, clock["t"], time.process_time() - cpu0, load_s)
+    _summary(frontend, clock["t"], time.process_time() - cpu0)
     return 0
 
 
@@ -72,10 +73,18 @@ def _emit(event: dict) -> None:
     print(json.dumps(event), flush=True)
 
 
-def _summary(frontend: FrontEnd, audio_s: float, cpu_s: float, load_s: float) -> None:
+def _ready(source: Source, load_s: float) -> None:
+    """One JSON line on stderr once the models are loaded: a supervisor knows it is listening."""
+    facts = {"type": "ready", "input": type(source).__name__, "load_s": round(load_s, 3)}
+    if isinstance(source, MicSource):
+        facts.update(device=source.name, rate=source.rate, channels=source.channels)
+    print(json.dumps(facts), file=sys.stderr, flush=True)
+
+
+def _summary(frontend: FrontEnd, audio_s: float, cpu_s: float) -> None:
     stats = frontend.stats
     gated = 100.0 * stats.gated / stats.frames if stats.frames else 0.0
     print(json.dumps({"type": "summary", "audio_s": round(audio_s, 2), "frames": stats.frames,
                       "gated_pct": round(gated, 1), "model_runs": stats.model_runs,
-                      "vad_runs": stats.vad_runs, "cpu_s": round(cpu_s, 3), "load_s": round(load_s, 3),
+                      "vad_runs": stats.vad_runs, "cpu_s": round(cpu_s, 3),
                       "gate": frontend.gate is not None}), file=sys.stderr)
