@@ -5,7 +5,7 @@
 PYTHON   ?= python3.11
 VENV     := .venv
 BIN      := $(VENV)/bin
-APT_PKGS := libportaudio2 libsndfile1 mosquitto openssl espeak-ng
+APT_PKGS := libportaudio2 libsndfile1 mosquitto openssl espeak-ng pulseaudio pulseaudio-utils libasound2-plugins
 STAMPS   := $(VENV)/.stamps
 
 .PHONY: setup demo test models apt clean-venv
