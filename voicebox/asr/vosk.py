@@ -41,8 +41,12 @@ class VoskPass:
         recognizer.SetWords(True)
         recognizer.SetPartialWords(False)
         self._done: list[dict] = []  # results Vosk finalised at its own endpoints
+        # Vosk times count from the recogniser's creation, across Reset(): remember
+        # where this utterance began to give times from its own start
+        self._fed = self._start = 0.0
 
     def accept(self, pcm: bytes) -> None:
+        self._fed += len(pcm) / (2 * SAMPLE_RATE)
         if self.recognizer.AcceptWaveform(pcm):
             self._done.append(json.loads(self.recognizer.Result()))
 
@@ -54,7 +58,9 @@ class VoskPass:
         results = self._done + [json.loads(self.recognizer.FinalResult())]
         self._done = []
         self.recognizer.Reset()
-        words = tuple(Word(r["word"], round(r["start"], 3), round(r["end"], 3), round(r["conf"], 3))
+        t0, self._start = self._start, self._fed
+        words = tuple(Word(r["word"], round(max(0.0, r["start"] - t0), 3), round(max(0.0, r["end"] - t0), 3),
+                           round(r["conf"], 3))
                       for res in results for r in res.get("result", []) if r["word"] != UNKNOWN)
         confidence = float(np.mean([w.confidence for w in words])) if words else 0.0
         return Transcript(" ".join(w.text for w in words), words, round(confidence, 3),
