@@ -201,3 +201,16 @@ def _wait(condition, timeout=5.0) -> bool:
         time.sleep(0.001)
     return condition()
 
+
+
+def test_on_a_speaker_the_follow_up_waits_until_the_reply_has_been_played():
+    runner, rec, f = build(["turn on the lamp"])
+    f.sink.playing = True                # a speaker still playing from its queue
+    stream = frames(*turn(), (QUIET, 2.0), (QUIET, 4.0))
+    for i, frame in enumerate(stream):
+        if i == len(frames(*turn(), (QUIET, 2.0))):
+            f.sink.playing = False
+        runner.step(frame)
+    spoken = [e for e in rec.of(ev.State) if e.trigger == "spoken"][0]
+    reply = rec.of(ev.Reply)[0]
+    assert spoken.t - reply.t > reply.audio_s + 1.5 and f.front.muted is False

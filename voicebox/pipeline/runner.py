@@ -92,7 +92,10 @@ class Runner:
         except StageFailed as failure:
             self._report(failure)
             self._end_turn(failed=True)
-        self.power.tick(self.t)
+        try:
+            self.power.tick(self.t)
+        except Exception as err:  # an unload that fails must not stop the device
+            self._report(_failure("power", err))
         self._govern()
 
     def _read(self, source: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
@@ -187,8 +190,9 @@ class Runner:
         self._speak_until = self.t + spoken.audio_s
 
     def _speaking(self, frame: np.ndarray, detection) -> None:
-        """The reply plays for its length of stream time; then the follow-up window opens."""
-        if self.t < self._speak_until:
+        """The reply plays for its length of stream time (and, on a speaker, until it has been
+        heard: synthesis may have delayed the start); then the follow-up window opens."""
+        if self.t < self._speak_until or self.stages.speaker.busy:
             return
         self.stages.frontend.speaking(False)
         self.machine.fire(Trigger.SPOKEN, self.t)

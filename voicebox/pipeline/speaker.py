@@ -53,5 +53,10 @@ class Speaker:
         self._spoken += 1
         return Spoken(audio_s, first, sentences)
 
+    @property
+    def busy(self) -> bool:
+        """Still playing what was written (a speaker plays from a queue; a file never is)."""
+        return bool(getattr(self.sink, "playing", False))
+
     def close(self) -> None:
         self.sink.close()
