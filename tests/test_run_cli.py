@@ -1,0 +1,91 @@
+"""`voicebox run` as a command: exit codes, one-line errors, signals, events and the replies file."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from conftest import RATE, silence
+from voicebox.cli import main
+
+
+def run(*args: str, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "voicebox", "run", *args], capture_output=True,
+                          text=True, timeout=600, **kw)
+
+
+def test_bad_usage_and_input_are_one_line_exit_2(tmp_path, capsys):
+    assert main(["run", "--input", str(tmp_path / "missing.wav"), "--no-speak"]) == 2
+    assert "missing.wav: no such audio file" in capsys.readouterr().err
+    (tmp_path / "junk.wav").write_bytes(b"RIFF not really audio")
+    assert main(["run", "--input", str(tmp_path / "junk.wav"), "--no-speak"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not a readable audio file" in err
+    assert main(["run", "--lang", "fr", "--input", "-"]) == 2
+    assert "--lang fr" in capsys.readouterr().err
+    assert main(["run", "--speak-to", str(tmp_path / "r.wav"), "--no-speak"]) == 2
+    assert main(["run", "--profile", "no_such_profile"]) == 2
+
+
+def test_a_missing_model_is_exit_3_naming_the_pull_before_anything_starts(tmp_path):
+    empty = tmp_path / "models"
+    empty.mkdir()
+    done = run("--input", "-", "--no-speak", env={**os.environ, "VOICEBOX_MODELS": str(empty)}, input="")
+    assert done.returncode == 3
+    assert done.stderr.count("\n") == 1 and "voicebox models pull" in done.stderr
+    assert done.stdout == ""
+
+
+@pytest.mark.parametrize("sig, code", [(signal.SIGTERM, 0), (signal.SIGINT, 130)])
+def test_a_signal_stops_cleanly_even_while_waiting_for_audio(tmp_path, sig, code):
+    events = tmp_path / "events.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "voicebox", "run", "--input", "-", "--no-speak",
+                             "--events", str(events)], stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdin.write(np.zeros(RATE, np.int16).tobytes())   # one second, then nothing more
+    proc.stdin.flush()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and '"stopped"' not in _text(events) and '"governor"' not in _text(events):
+        time.sleep(0.1)
+    time.sleep(0.5)                                        # now blocked reading stdin
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    lines = [json.loads(x) for x in _text(events).splitlines()]
+    assert proc.returncode == code, err.decode()
+    assert lines[-1]["type"] == "stopped" and lines[-1]["reason"] == sig.name
+    assert lines[-1]["t"] == pytest.approx(0.96, abs=0.1)    # the 12 whole frames sent
+    unloads = [e["component"] for e in lines if e["type"] == "power" and e["action"] == "unload"]
+    assert unloads == ["wake"]
+    proc.stdin.close()
+
+
+def _text(path) -> str:
+    return path.read_text() if path.exists() else ""
+
+
+def test_a_file_session_writes_events_and_the_replies(tmp_path, speech):
+    said = np.concatenate([silence(0.8), speech("hey jarvis"), silence(0.3),
+                           speech("turn on the living room light"), silence(1.5)])
+    sf.write(tmp_path / "said.flac", said, RATE)
+    done = run("--input", str(tmp_path / "said.flac"), "--events", "-",
+               "--speak-to", str(tmp_path / "replies.wav"))
+    assert done.returncode == 0, done.stderr
+    events = [json.loads(x) for x in done.stdout.splitlines()]
+    types = [e["type"] for e in events if e["type"] != "state"]
+    assert types[0] == "started" and types[-1] == "stopped"
+    assert all(isinstance(e["t"], (int, float)) for e in events)
+    assert {"wake", "transcript", "items", "reply"} <= set(types)
+    reply = next(e for e in events if e["type"] == "reply")
+    audio, rate = sf.read(tmp_path / "replies.wav", dtype="int16")
+    assert len(audio) / rate == pytest.approx(reply["audio_s"], abs=0.05) and np.abs(audio).max() > 1000
+    # the end of input came in the follow-up window: it was closed on silence, then everything unloaded
+    assert [e["phase"] for e in events if e["type"] == "timeout"] == ["follow_up"]
+    resident = {e["component"] for e in events if e["type"] == "power" and e["action"] == "load"}
+    unloaded = {e["component"] for e in events if e["type"] == "power" and e["action"] == "unload"}
+    assert resident == unloaded
