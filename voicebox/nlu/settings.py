@@ -66,11 +66,14 @@ class Understanding:
 
     lexicon: tuple[str, ...] = ("common",)
     default_device: str = ""
-    default_attribute: dict[str, str] = field(default_factory=dict)  # device -> attribute
-    units: dict[str, str] = field(default_factory=dict)  # attribute -> unit when none is said
+    default_attribute: dict[str, str] = field(default_factory=dict)  # action or device -> attribute
+    units: dict[str, str] = field(default_factory=dict)  # attribute or action -> unit when none is said
     steps: dict[str, float] = field(default_factory=dict)  # attribute -> step of "a bit"
     ranges: dict[str, tuple[float, ...]] = field(default_factory=dict)  # attribute -> [lo, hi]
     verbs: dict[str, dict[str, str]] = field(default_factory=dict)  # device|"*" -> verb -> action
+    device_hints: dict[str, str] = field(default_factory=dict)  # attribute or verb -> device
+    component_priority: tuple[str, ...] = ()  # most specific first: the bolt, not its crossarm
+    default_component: dict[str, str] = field(default_factory=dict)  # defect -> component
     min_confidence: float = field(default=0.6, metadata={"range": (0.0, 1.0)})
     llm_fallback: Literal["unsure", "nothing", "off"] = "unsure"
 
@@ -102,6 +105,17 @@ def validate(vocab: Vocabulary, und: Understanding, areas: tuple[Area, ...],
             if action not in vocab.actions:
                 raise ConfigError(f"{where}: understanding.verbs.{device}.{verb}: "
                                   f"{action!r} is not in vocabulary.actions")
+    for key, device in und.device_hints.items():
+        if device not in vocab.devices:
+            raise ConfigError(f"{where}: understanding.device_hints.{key}: {device!r} is not in vocabulary.devices")
+    for i, comp in enumerate(und.component_priority):
+        if comp not in vocab.components:
+            raise ConfigError(f"{where}: understanding.component_priority[{i}]: {comp!r} "
+                              "is not in vocabulary.components")
+    for defect, comp in und.default_component.items():
+        if defect not in vocab.defects or comp not in vocab.components:
+            raise ConfigError(f"{where}: understanding.default_component.{defect}: "
+                              "expects a vocabulary defect mapped to a vocabulary component")
     for attr, bounds in und.ranges.items():
         if len(bounds) != 2 or bounds[0] > bounds[1]:
             raise ConfigError(f"{where}: understanding.ranges.{attr}: expected [low, high]")

@@ -1,0 +1,79 @@
+"""Tags → clauses: one clause per thing the speaker asked for or reported.
+
+An utterance is cut at commas and at split words ("and", "then", "然后", "再", "和"). A
+piece with nothing to say on its own — "… and the living room", "把厨房和客厅的灯都关掉"'s
+"把厨房" — joins its neighbour, so the shared verb applies to both and the assemblers see two
+targets in one clause. Chinese puts the shared head last ("厨房和客厅的灯"), English first
+("the lights in the kitchen and the living room"): the piece joins the next clause in
+Chinese and the previous one in English.
+"""
+from __future__ import annotations
+
+from voicebox.nlu.tagger import Tag
+
+CONTENT = ("device", "entity", "area", "attribute", "value", "component", "defect", "topic",
+           "asset", "verb", "number", "position", "severity", "direction", "step")
+QUESTION_ROLES = ("question", "question_start", "question_end")
+
+
+def has_core(tags: list[Tag]) -> bool:
+    """Whether a piece can stand alone: a verb, a defect, a question, or a value for something."""
+    for t in tags:
+        if "verb" in t.fields and t.get("verb") != "adjust" or "defect" in t.fields or t.get("implied"):
+            return True
+        if t.role in QUESTION_ROLES:
+            return True
+    has_value = any("number" in t.fields or "value" in t.fields for t in tags)
+    return has_value and any(k in t.fields for t in tags for k in ("attribute", "device", "entity", "verb"))
+
+
+def has_content(tags: list[Tag]) -> bool:
+    return any(k in t.fields for t in tags for k in CONTENT)
+
+
+def split(tags: list[Tag], lang: str) -> list[list[Tag]]:
+    """Clauses of an utterance, in order; pieces without a core join a neighbour."""
+    pieces: list[list[Tag]] = [[]]
+    for t in tags:
+        if t.role == "split":
+            if pieces[-1]:
+                pieces.append([])
+        else:
+            pieces[-1].append(t)
+    pieces = [p for p in pieces if has_content(p) or any(t.role in QUESTION_ROLES for t in p)]
+    if len(pieces) < 2:
+        return pieces
+    forward = lang == "zh"
+    merged: list[list[Tag]] = []
+    pending: list[Tag] = []
+    for k, piece in enumerate(pieces):
+        piece = pending + piece
+        pending = []
+        if has_core(piece) or not merged and not forward and k == len(pieces) - 1:
+            merged.append(piece)
+        elif forward and k < len(pieces) - 1 or not merged:
+            pending = piece
+        else:
+            merged[-1] = merged[-1] + piece
+    if pending:
+        if merged:
+            merged[-1] = merged[-1] + pending
+        else:
+            merged.append(pending)
+    return merged
+
+
+def words_of(tags: list[Tag], key: str) -> list[Tag]:
+    return [t for t in tags if key in t.fields]
+
+
+def is_question(tags: list[Tag]) -> bool:
+    """A question: a question word, `?`, a question opener first or a question ending last."""
+    content = [t for t in tags if t.role not in ("filler", "stopword")]
+    if any(t.role == "request" for t in content):
+        return False
+    if any(t.role == "question" for t in content):
+        return True
+    if content and content[0].role == "question_start":
+        return True
+    return bool(content) and content[-1].role == "question_end"

@@ -1,0 +1,261 @@
+"""A clause's tags → device commands.
+
+The verb says what to do, in classes ("on", "open", "down", "take_off" …) that the profile
+maps to actions per device (`[understanding.verbs]`: 打开 is "open", which a cover does, a
+lock turns into unlock and a light into turn_on). The device comes from a named entity, a
+device word, a hint from the attribute or verb (`device_hints`), or the profile's default.
+A value turns on/open/adjust into set; "to 90" makes up/down a set, "by 10" or a bare
+number their step. Several targets or attributes under one verb give one item each.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from voicebox.nlu.clauses import words_of
+from voicebox.nlu.tagger import Tag
+
+RELATIVE = ("increase", "decrease")
+MOVES = ("move", "rotate")
+TEMPERATURE_UNITS = ("celsius", "fahrenheit")
+
+
+@dataclass
+class Draft:
+    """An item on its way out, with what the understander needs besides the item itself."""
+
+    item: dict[str, Any]
+    confidence: float
+    implied: bool = False
+    pronoun: bool = False
+    default_device: bool = False
+    notes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Number:
+    value: float
+    unit: str | None
+    marker: str | None  # "to" (absolute) or "by" (a step), else None
+
+
+def split_by_verbs(tags: list[Tag], und) -> list[list[Tag]]:
+    """Cut a clause with several different verbs ("起飞上升10米") into one part per verb."""
+    verbs = [k for k, t in enumerate(tags) if _strong_verb(t)]
+    if len({tags[k].get("verb") for k in verbs}) < 2:
+        return [tags]
+    parts, start = [], 0
+    for a, b in zip(verbs, verbs[1:]):
+        if tags[a].get("verb") == tags[b].get("verb"):
+            continue
+        before = any(_is_object(t) for t in tags[start:a])
+        cut = a + 1 if before else b
+        parts.append(tags[start:cut])
+        start = cut
+    parts.append(tags[start:])
+    return [p for p in parts if p]
+
+
+def _strong_verb(t: Tag) -> bool:
+    return "verb" in t.fields and t.get("verb") != "adjust" and not t.get("implied")
+
+
+def _is_object(t: Tag) -> bool:
+    return any(k in t.fields for k in ("device", "entity", "area", "attribute", "value"))
+
+
+def numbers(tags: list[Tag]) -> list[Number]:
+    """Spoken numbers with the unit said next to them and the to/by word before them."""
+    out = []
+    for k, t in enumerate(tags):
+        num = t.get("number", t.get("step") if isinstance(t.get("step"), float) else None)
+        if num is None or "asset" in t.fields:
+            continue
+        unit = t.get("unit")
+        if unit is None and k + 1 < len(tags) and "unit" in tags[k + 1].fields and "number" not in tags[k + 1].fields:
+            unit = tags[k + 1].get("unit")
+        marker = None
+        for prev in reversed(tags[max(0, k - 2):k]):
+            if prev.role in ("to", "by"):
+                marker = prev.role
+                break
+        out.append(Number(float(num), unit, marker))
+    return out
+
+
+def commands(tags: list[Tag], profile) -> list[Draft]:
+    """Device commands of one clause (several when it names several targets or attributes)."""
+    vocab, und = profile.vocabulary, profile.understanding
+    if "device_command" not in vocab.kinds or not vocab.devices:
+        return []
+    drafts: list[Draft] = []
+    for part in split_by_verbs(_disambiguate(tags), und):
+        drafts.extend(_commands(part, profile))
+    return drafts
+
+
+def _commands(tags: list[Tag], profile) -> list[Draft]:
+    vocab, und = profile.vocabulary, profile.understanding
+    verb_tag = _verb(tags)
+    nums = numbers(tags)
+    values = words_of(tags, "value")
+    implied = verb_tag is not None and bool(verb_tag.get("implied"))
+    cls = verb_tag.get("verb") if verb_tag is not None else None
+    if cls is None and (nums or values) and _has_object(tags):
+        cls = "adjust"
+    if cls is None:
+        return []
+    attrs = list(dict.fromkeys(t.get("attribute") for t in tags if "attribute" in t.fields
+                               and "value" not in t.fields and not t.get("implied")))
+    if not attrs and verb_tag is not None and verb_tag.get("attribute"):
+        attrs = [verb_tag.get("attribute")]
+    if not attrs and values:
+        attrs = [values[0].get("value_attr")]
+    drafts = []
+    for target, device, dev_default in _targets(tags, cls, attrs, profile):
+        for attr in attrs or [None]:
+            draft = _one(cls, device, target, attr, nums, values, tags, profile)
+            if draft is not None:
+                draft.implied, draft.default_device = implied, dev_default
+                draft.pronoun = any(t.role == "pronoun" for t in tags)
+                drafts.append(draft)
+    return drafts
+
+
+def _disambiguate(tags: list[Tag]) -> list[Tag]:
+    """A word that is both verb and device ("switch", "lock") is a verb beside another device
+    ("switch the lights off") and a device beside another verb ("unlock all locks")."""
+    def both(t: Tag) -> bool:
+        return "verb" in t.sources and ("device" in t.sources or "attribute" in t.sources)
+    out = []
+    for t in tags:
+        if both(t):
+            others = [o for o in tags if o is not t]
+            if any("device" in o.fields or "entity" in o.fields for o in others):
+                t = Tag(t.start, t.end, {k: v for k, v in t.fields.items() if k not in ("device", "attribute")},
+                        t.sources - {"device", "attribute"}, t.text, t.score)
+            elif any(_strong_verb(o) and not both(o) for o in others):
+                t = Tag(t.start, t.end, {k: v for k, v in t.fields.items() if k != "verb"},
+                        t.sources - {"verb"}, t.text, t.score)
+        out.append(t)
+    return out
+
+
+def _verb(tags: list[Tag]) -> Tag | None:
+    strong = [t for t in tags if _strong_verb(t)]
+    if strong:
+        return strong[0]
+    weak = [t for t in tags if t.get("verb") == "adjust"]
+    if weak:
+        return weak[0]
+    implied = [t for t in tags if t.get("implied") and "verb" in t.fields]
+    return implied[0] if implied else None
+
+
+def _has_object(tags: list[Tag]) -> bool:
+    return any(_is_object(t) for t in tags)
+
+
+def _targets(tags: list[Tag], cls: str, attrs: list, profile) -> list[tuple[str | None, str, bool]]:
+    """(target, device, device-was-defaulted) for each thing the clause addresses."""
+    entities = [t for t in tags if "entity" in t.fields]
+    areas = list(dict.fromkeys(t.get("area") for t in tags if "area" in t.fields))
+    for k in range(len(tags) - 1):
+        # "书房的空调": an area right before a device named elsewhere is that area's device
+        area, ent = tags[k], tags[k + 1]
+        if ent.role == "filler" and ent.start == area.end and k + 2 < len(tags):
+            ent = tags[k + 2]
+        elif ent.start != area.end:
+            continue
+        if "area" in area.fields and "entity" in ent.fields and ent.start - area.end <= 1 \
+                and area.get("area") not in _homes(profile, [ent.get("entity")]):
+            return [(area.get("area"), ent.get("device"), False)]
+    if entities:
+        seen = list(dict.fromkeys((t.get("entity"), t.get("device")) for t in entities))
+        homes = _homes(profile, [name for name, _ in seen])
+        # "厨房和客厅的灯": an area beside a named device means that area's device of the same kind
+        more = [(a, seen[0][1], False) for a in areas if a not in homes]
+        return [(name, dev, False) for name, dev in seen] + more
+    device, defaulted = _device(tags, cls, attrs, profile)
+    if device is None:
+        return []
+    devices = list(dict.fromkeys(t.get("device") for t in tags if "device" in t.fields
+                                 and "device" in t.sources))
+    if len(devices) > 1 and not areas:
+        return [(None, d, False) for d in devices]
+    return [(a, device, defaulted) for a in areas] or [(None, device, defaulted)]
+
+
+def _homes(profile, names: list[str]) -> set[str]:
+    return {e.area for e in profile.entities if e.name in names}
+
+
+def _device(tags: list[Tag], cls: str, attrs: list, profile) -> tuple[str | None, bool]:
+    und = profile.understanding
+    explicit = [t.get("device") for t in tags if "device" in t.fields and "device" in t.sources]
+    if explicit:
+        return explicit[0], False
+    weak = [t.get("device") for t in tags if "device" in t.fields]
+    if weak:
+        return weak[0], False
+    for key in [*attrs, cls]:
+        if key in und.device_hints:
+            return und.device_hints[key], False
+    if len(profile.vocabulary.devices) == 1:
+        return profile.vocabulary.devices[0], False
+    return (und.default_device or None), True
+
+
+def action_for(cls: str, device: str, profile) -> str | None:
+    """The canonical action a verb class means for `device`, if the profile allows one."""
+    verbs = profile.understanding.verbs
+    for table in (verbs.get(device, {}), verbs.get("*", {})):
+        if cls in table:
+            return table[cls]
+    return cls if cls in profile.vocabulary.actions else None
+
+
+def _one(cls: str, device: str, target: str | None, attr: str | None, nums: list[Number],
+         values: list[Tag], tags: list[Tag], profile) -> Draft | None:
+    vocab, und = profile.vocabulary, profile.understanding
+    action = action_for(cls, device, profile)
+    num = nums[0] if nums else None
+    value: Any = values[0].get("value") if values else None
+    if action in RELATIVE and num is not None and num.marker == "to" and "set" in vocab.actions:
+        action = "set"
+    if action not in RELATIVE + MOVES and (value is not None or num is not None) and "set" in vocab.actions:
+        action = "set"
+    if action is None:
+        return None
+    if value is None and num is not None and action in ("set", *RELATIVE, *MOVES):
+        value = num.value
+    if action == "set" and value is None:
+        return None  # "set the thermostat": nothing to set it to
+    if action not in ("set", *RELATIVE, *MOVES):
+        value, attr = None, None
+    elif attr is None:
+        attr = und.default_attribute.get(action) or und.default_attribute.get(device)
+    unit = _unit(num, attr, action, value, und)
+    item = {"kind": "device_command", "device": device, "target": target, "action": action,
+            "attribute": attr, "value": _clean(value), "unit": unit}
+    direction = next((t.get("direction") for t in tags if "direction" in t.fields), None)
+    if action in MOVES and direction is not None:
+        item["direction"] = direction
+    score = min((t.score for t in tags), default=1.0)
+    return Draft(item, round(0.9 * score, 3))
+
+
+def _unit(num: Number | None, attr: str | None, action: str, value: Any, und) -> str | None:
+    if not isinstance(value, (int, float)):
+        return None
+    default = und.units.get(attr or "") or und.units.get(action)
+    said = num.unit if num is not None else None
+    if said == "degree" and default in TEMPERATURE_UNITS:
+        return default
+    return said or default
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value

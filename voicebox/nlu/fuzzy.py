@@ -1,0 +1,156 @@
+"""Repairing recognition errors against the profile's own phrases.
+
+Recognisers make errors that sound right: 烈纹 for 裂纹, 起灰 for 起飞 (a southern speaker's
+f/h), "free is" for "freeze", "turn of" for "turn off". Only phrases of the lexicon are
+candidates, so a repair can never produce a word the profile does not know.
+
+- Chinese: every character is compared by its toneless pinyin, with the classic dialect
+  mergers folded (z/zh, c/ch, s/sh, n/l, f/hu, an/ang, en/eng, in/ing); a phrase of at
+  least two characters matches when every syllable does (pypinyin; heteronyms count).
+- English: windows of one to three words are compared with rapidfuzz (edit ratio) and
+  with metaphone keys (jellyfish) of the words run together, so split words join again.
+  A single real English word is never replaced by another ("clean" stays "clean").
+"""
+from __future__ import annotations
+
+import functools
+import importlib.util
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from voicebox.nlu.lexicon import Lexicon
+
+MIN_RATIO = 88.0        # edit ratio (0-100) for a spelling-level repair
+MIN_SOUND_RATIO = 60.0  # edit ratio still required when the metaphone keys are equal
+MAX_WINDOW = 3
+
+
+@dataclass(frozen=True)
+class Repair:
+    """A fuzzy match: tokens [start, end) stand for the lexicon phrase `phrase`."""
+
+    end: int
+    phrase: str
+    score: float  # 0..1, how sure the repair is
+
+
+# -- Chinese ---------------------------------------------------------------------------------
+_F_TO_HU = {"a": "hua", "an": "huan", "ang": "huang", "ei": "hui", "en": "hun", "eng": "hong",
+            "o": "huo", "u": "hu", "ou": "hou"}
+
+
+def fold(syllable: str) -> str:
+    """A toneless syllable with the dialect mergers folded to one form."""
+    s = syllable
+    if s.startswith("f") and s[1:] in _F_TO_HU:
+        s = _F_TO_HU[s[1:]]
+    s = re.sub(r"^([zcs])h", r"\1", s)
+    if s.startswith("n") and len(s) > 1:
+        s = "l" + s[1:]
+    return re.sub(r"(a|e|i)ng$", r"\1n", s)
+
+
+@functools.lru_cache(maxsize=8192)
+def char_syllables(char: str) -> frozenset[str]:
+    """Every folded reading of one character (heteronyms included)."""
+    from pypinyin import Style, pinyin
+
+    readings = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
+    return frozenset(fold(r) for r in (readings[0] if readings else ()))
+
+
+class PinyinIndex:
+    """A trie of the lexicon's Chinese phrases keyed by folded syllables."""
+
+    def __init__(self, lex: Lexicon) -> None:
+        from pypinyin import Style, lazy_pinyin
+
+        self.trie: dict = {}
+        for phrase in lex.phrases:
+            if len(phrase) < 2 or not all("\u3400" <= c <= "\u9fff" for c in phrase):
+                continue
+            node = self.trie
+            for syl in lazy_pinyin(phrase, style=Style.NORMAL):
+                node = node.setdefault(fold(syl), {})
+            node[None] = phrase
+
+    def match(self, tokens: list, i: int) -> Repair | None:
+        """The longest phrase whose syllables the characters from tokens[i] sound like."""
+        best: Repair | None = None
+        stack = [(self.trie, i, 0)]
+        while stack:
+            node, j, same = stack.pop()
+            if None in node and j - i >= 2:
+                phrase = node[None]
+                if best is None or j > best.end:
+                    text = "".join(t.text for t in tokens[i:j])
+                    shared = sum(a == b for a, b in zip(text, phrase))
+                    best = Repair(j, phrase, 0.85 if shared else 0.75)
+            if j >= len(tokens) or not tokens[j].cjk or len(tokens[j].text) != 1 or tokens[j].is_num:
+                continue
+            for syl in char_syllables(tokens[j].text):
+                child = node.get(syl)
+                if child is not None:
+                    stack.append((child, j + 1, same))
+        if best is not None and "".join(t.text for t in tokens[i:best.end]) == best.phrase:
+            return None  # an exact match is the tagger's business
+        return best
+
+
+# -- English ---------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Real English words (the CMU dictionary inside the pocketsphinx wheel); empty if absent."""
+    spec = importlib.util.find_spec("pocketsphinx")
+    if spec is None or not spec.origin:
+        return frozenset()
+    path = Path(spec.origin).parent / "model" / "en-us" / "cmudict-en-us.dict"
+    if not path.is_file():
+        return frozenset()
+    with path.open(encoding="utf-8", errors="ignore") as f:
+        return frozenset(line.split(" ", 1)[0].split("(", 1)[0] for line in f)
+
+
+class EnglishIndex:
+    """The lexicon's English phrases, by word count, with their metaphone keys."""
+
+    def __init__(self, lex: Lexicon, stopwords: set[str]) -> None:
+        import jellyfish
+
+        self._metaphone = jellyfish.metaphone
+        self.by_len: dict[int, list[str]] = {}
+        for phrase in lex.phrases:
+            if phrase.replace(" ", "").isalpha():
+                self.by_len.setdefault(len(phrase.split()), []).append(phrase)
+        self.sound: dict[str, str] = {}
+        for phrases in self.by_len.values():
+            for p in phrases:
+                if len(p.replace(" ", "")) >= 4:
+                    self.sound.setdefault(self._metaphone(p.replace(" ", "")), p)
+        self.stopwords = stopwords
+
+    def match(self, tokens: list, i: int) -> Repair | None:
+        """The best repair of a window of one to three words starting at tokens[i]."""
+        from rapidfuzz import fuzz, process
+
+        best: Repair | None = None
+        for k in range(1, MAX_WINDOW + 1):
+            window = tokens[i:i + k]
+            if len(window) < k or not all(t.text.isalpha() for t in window):
+                break
+            words = [t.text for t in window]
+            if all(w in self.stopwords for w in words) or words[0] in self.stopwords:
+                continue
+            if k == 1 and (len(words[0]) < 4 or words[0] in english_words()):
+                continue
+            text = " ".join(words)
+            choices = [p for n in (k - 1, k, k + 1) for p in self.by_len.get(n, ())]
+            found = process.extractOne(text, choices, scorer=fuzz.ratio, score_cutoff=MIN_RATIO)
+            compact = text.replace(" ", "")
+            by_sound = self.sound.get(self._metaphone(compact)) if len(compact) >= 4 else None
+            if found is None and by_sound and fuzz.ratio(compact, by_sound.replace(" ", "")) >= MIN_SOUND_RATIO:
+                found = (by_sound, 80.0, None)
+            if found is not None and found[0] != text and (best is None or found[1] / 100 >= best.score):
+                best = Repair(i + k, found[0], min(found[1], 95.0) / 100)
+        return best

@@ -1,0 +1,100 @@
+"""Spoken numbers in English and Chinese → values.
+
+`parse_at(words, i)` reads the longest number starting at `words[i]` and says how many
+words it used: digits ("26", "20.5"), English number words ("twenty six", "one hundred and
+five", "twenty point five") and Chinese numerals, one character per word ("二十六", "十二",
+"一百零五", "两", "十二点五").
+"""
+from __future__ import annotations
+
+_ONES = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * (i + 2) for i, w in enumerate(
+    "twenty thirty forty fifty sixty seventy eighty ninety".split())}
+_SCALES = {"hundred": 100, "thousand": 1000}
+
+_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
+_ZH_WAN = "万"
+
+
+def parse_at(words: list[str], i: int) -> tuple[float | None, int]:
+    """(value, words used) of the number starting at words[i], or (None, 0)."""
+    w = words[i]
+    if w.replace(".", "", 1).isdigit() and not w.startswith("."):
+        return float(w), 1
+    if w in _ZH_DIGITS or w in _ZH_UNITS or w == _ZH_WAN:
+        return _parse_zh(words, i)
+    if w in _ONES or w in _TENS:
+        return _parse_en(words, i)
+    return None, 0
+
+
+def _parse_en(words: list[str], i: int) -> tuple[float | None, int]:
+    total, current, last, j = 0, 0, "", i
+    while j < len(words):
+        w = words[j]
+        if w in _ONES:
+            if last in ("ones", "teens") or (last == "tens" and (_ONES[w] >= 10 or _ONES[w] == 0)):
+                break
+            current += _ONES[w]
+            last = "teens" if _ONES[w] >= 10 else "ones"
+        elif w in _TENS:
+            if last in ("ones", "teens", "tens"):
+                break
+            current += _TENS[w]
+            last = "tens"
+        elif w in _SCALES and last in ("ones", "teens", "tens", "hundred"):
+            if _SCALES[w] == 100:
+                current *= 100
+            else:
+                total, current = total + current * 1000, 0
+            last = "hundred"
+        elif w == "and" and last == "hundred" and j + 1 < len(words) and (
+                words[j + 1] in _ONES or words[j + 1] in _TENS):
+            j += 1
+            continue
+        elif w == "point" and last and j + 1 < len(words) and _ONES.get(words[j + 1], 99) < 10:
+            digits = ""
+            while j + 1 < len(words) and _ONES.get(words[j + 1], 99) < 10:
+                digits += str(_ONES[words[j + 1]])
+                j += 1
+            return total + current + float("0." + digits), j + 1 - i
+        else:
+            break
+        j += 1
+    return float(total + current), j - i
+
+
+def _parse_zh(words: list[str], i: int) -> tuple[float | None, int]:
+    j = i
+    while j < len(words) and (words[j] in _ZH_DIGITS or words[j] in _ZH_UNITS or words[j] == _ZH_WAN):
+        j += 1
+    value = zh_integer(words[i:j])
+    if j + 1 < len(words) and words[j] == "点" and words[j + 1] in _ZH_DIGITS:
+        digits = ""
+        j += 1
+        while j < len(words) and words[j] in _ZH_DIGITS:
+            digits += str(_ZH_DIGITS[words[j]])
+            j += 1
+        return value + float("0." + digits), j - i
+    return float(value), j - i
+
+
+def zh_integer(chars: list[str]) -> int:
+    """Value of Chinese numeral characters: 十二 → 12, 二十六 → 26, 一百零五 → 105, 一五 → 15."""
+    if len(chars) > 1 and all(c in _ZH_DIGITS for c in chars):
+        return int("".join(str(_ZH_DIGITS[c]) for c in chars))  # read digit by digit: 一五 → 15
+    total = section = num = 0
+    for k, c in enumerate(chars):
+        if c in _ZH_DIGITS:
+            num = _ZH_DIGITS[c]
+        elif c in _ZH_UNITS:
+            section += (num or (1 if k == 0 or c == "十" else 0)) * _ZH_UNITS[c]
+            num = 0
+        else:  # 万
+            total += (section + num or 1) * 10000
+            section = num = 0
+    return total + section + num

@@ -1,0 +1,84 @@
+"""A clause's tags → defect reports and queries.
+
+A defect report needs a defect; its component is the one nearest to it (several defects in
+one clause each take their nearest), and among several the most specific
+(`[understanding] component_priority`: the bolt, not the crossarm it sits on). With no
+component word, the asset itself ("tower 27 is leaning" → tower) or the defect's usual
+component (`default_component`: sag → conductor) stands in. The asset is the clause's own, or
+the utterance's when it named only one.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from voicebox.nlu.clauses import CONTENT, is_question
+from voicebox.nlu.commands import Draft
+from voicebox.nlu.tagger import Tag
+
+
+def reports(tags: list[Tag], profile, utterance_assets: list[dict]) -> tuple[list[Draft], list[dict]]:
+    """Defect reports of one clause, and the incomplete ones (a component without a defect)."""
+    vocab, und = profile.vocabulary, profile.understanding
+    if "defect_report" not in vocab.kinds:
+        return [], []
+    defects = [k for k, t in enumerate(tags) if "defect" in t.fields]
+    comps = [k for k, t in enumerate(tags) if "component" in t.fields]
+    assets = [t.get("asset") for t in tags if "asset" in t.fields]
+    asset = assets[0] if assets else (utterance_assets[0] if len(utterance_assets) == 1 else None)
+    if not defects:
+        partial = [{"component": tags[comps[0]].get("component"), "asset": asset}] if comps else []
+        return [], partial
+    owners = _assign(defects, comps, tags, und.component_priority)
+    drafts = []
+    for d in defects:
+        component = tags[owners[d]].get("component") if owners.get(d) is not None else None
+        defect = tags[d].get("defect")
+        if component is None and asset and asset["type"] in vocab.components:
+            component = asset["type"]
+        component = component or und.default_component.get(defect)
+        if component is None:
+            continue
+        near = _nearest(tags, d)
+        item = {"kind": "defect_report", "component": component, "defect": defect, "asset": asset,
+                "position": near("position"), "severity": near("severity")}
+        score = min(t.score for t in tags)
+        drafts.append(Draft(item, round(0.9 * score, 3)))
+    return drafts, []
+
+
+def _assign(defects: list[int], comps: list[int], tags: list[Tag], priority: tuple[str, ...]) -> dict:
+    """Which component tag each defect tag reports on."""
+    if len(defects) == 1:
+        if not comps:
+            return {}
+        rank = {c: i for i, c in enumerate(priority)}
+        best = min(comps, key=lambda k: (rank.get(tags[k].get("component"), len(rank)), abs(k - defects[0])))
+        return {defects[0]: best}
+    owners: dict[int, int | None] = {}
+    free = list(comps)
+    for d in defects:
+        if not free:
+            owners[d] = None
+            continue
+        best = min(free, key=lambda k: (abs(k - d), 0 if k < d else 1))
+        owners[d] = best
+        free.remove(best)
+    return owners
+
+
+def _nearest(tags: list[Tag], k: int):
+    def pick(key: str) -> Any:
+        found = [(abs(j - k), j) for j, t in enumerate(tags) if key in t.fields]
+        return tags[min(found)[1]].get(key) if found else None
+    return pick
+
+
+def query(tags: list[Tag], profile, text: str) -> Draft | None:
+    """A question about something the profile knows, or None (commands, chatter, weather …)."""
+    if "query" not in profile.vocabulary.kinds or not is_question(tags):
+        return None
+    if not any(k in t.fields for t in tags for k in CONTENT if k not in ("verb", "number", "step")):
+        return None
+    topics = [t.get("topic") for t in tags if "topic" in t.fields]
+    topic = topics[0] if topics and topics[0] in profile.vocabulary.topics else None
+    return Draft({"kind": "query", "question": text.strip(), "topic": topic}, 0.8)

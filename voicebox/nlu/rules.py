@@ -1,0 +1,90 @@
+"""The fast path: transcript → items with no model, in a few milliseconds.
+
+normalise → tokens → tags (lexicon, exact then repaired) → clauses → per clause a query, or
+device commands and defect reports. Utterance-level rules then apply: an implied command
+("it's too hot") gives way to an explicit one for the same device, the same item said twice
+counts once, and a clause that named no asset borrows the utterance's only one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from voicebox.nlu import clauses as clause_mod
+from voicebox.nlu.commands import Draft, commands
+from voicebox.nlu.lexicon import Lexicon
+from voicebox.nlu.lexicon import load as load_lexicon
+from voicebox.nlu.reports import query, reports
+from voicebox.nlu.tagger import Tag, Tagger
+from voicebox.nlu.text import normalise, tokenize
+
+
+@dataclass
+class RulesResult:
+    """What the templates found: drafts, plus what a clarifying reply or the LLM needs to know."""
+
+    drafts: list[Draft] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
+    partial: list[dict] = field(default_factory=list)   # e.g. a component without a defect
+    content: bool = False                                 # any profile word at all
+    negated: bool = False
+
+    @property
+    def confidence(self) -> float:
+        return min((d.confidence for d in self.drafts), default=0.0)
+
+
+class Rules:
+    """The template path of one profile in one language."""
+
+    def __init__(self, profile, lang: str, fuzzy: bool = True) -> None:
+        self.profile = profile
+        self.lang = lang
+        self.lex: Lexicon = load_lexicon(profile, lang)
+        self.tagger = Tagger(self.lex, fuzzy)
+
+    def tag(self, text: str) -> list[Tag]:
+        tokens = tokenize(normalise(text), lambda w: w in self.lex.words)
+        return self.tagger.tag(tokens)
+
+    def parse(self, text: str) -> RulesResult:
+        tags = self.tag(text)
+        result = RulesResult(tags=tags, content=clause_mod.has_content(tags))
+        assets = list({_key(t.get("asset")): t.get("asset") for t in tags if "asset" in t.fields}.values())
+        for clause in clause_mod.split(tags, self.lang):
+            asked = query(clause, self.profile, text)
+            if asked is not None:
+                result.drafts.append(asked)
+                continue
+            if any(t.role == "negation" for t in clause):
+                result.negated = True
+                continue
+            found, partial = reports(clause, self.profile, assets)
+            result.drafts.extend(found)
+            result.drafts.extend(commands(clause, self.profile))
+            if not found:
+                result.partial.extend(partial)
+        result.drafts = _settle(result.drafts)
+        if result.drafts:
+            result.partial = []
+        return result
+
+
+def _key(asset: dict) -> tuple:
+    return asset["type"], asset["id"]
+
+
+def _settle(drafts: list[Draft]) -> list[Draft]:
+    """Drop implied commands that an explicit one covers, and repeated items."""
+    explicit = {(d.item.get("device"), d.item.get("attribute")) for d in drafts
+                if d.item["kind"] == "device_command" and not d.implied}
+    devices = {dev for dev, _ in explicit}
+    kept, seen = [], set()
+    for d in drafts:
+        if d.implied and (d.item.get("device") in devices):
+            continue
+        key = tuple(sorted((k, str(v)) for k, v in d.item.items()))
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(d)
+    return kept

@@ -1,0 +1,122 @@
+"""Tokens → tags: the lexicon's longest phrase at each place, exact first, then repaired.
+
+A tag says what a stretch of the transcript means as fields of a partial item ({"component":
+"insulator"}, {"verb": "down", "attribute": "brightness"}, {"asset": {"type": "tower", "id":
+"12"}}) or as a grammar role (split, to, question, negation …). Words the lexicon does not
+know are skipped, which is what makes fillers ("嗯", "那个", "uh") and politeness harmless;
+numbers nobody claimed become {"number": n}.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from voicebox.nlu.fuzzy import EnglishIndex, PinyinIndex, Repair
+from voicebox.nlu.lexicon import Entry, Lexicon
+from voicebox.nlu.text import Token
+
+
+@dataclass(frozen=True)
+class Tag:
+    """Tokens [start, end) mean `fields`; `sources` are the lexicon tables they came from."""
+
+    start: int
+    end: int
+    fields: dict[str, Any]
+    sources: frozenset[str] = frozenset()
+    text: str = ""
+    score: float = 1.0  # 1 for an exact match, the repair's score for a fuzzy one
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.fields.get(key, default)
+
+    @property
+    def role(self) -> str | None:
+        return self.fields.get("role")
+
+
+@dataclass
+class Tagger:
+    """Tags transcripts of one language against one lexicon."""
+
+    lex: Lexicon
+    fuzzy: bool = True
+    _index: Any = field(default=None, init=False, repr=False)
+
+    def index(self):
+        if self._index is None:
+            stop = {p for p, entries in self.lex.phrases.items()
+                    if any(e.fields.get("role") in ("stopword", "filler") for e in entries)}
+            self._index = PinyinIndex(self.lex) if self.lex.lang == "zh" else EnglishIndex(self.lex, stop)
+        return self._index
+
+    def tag(self, tokens: list[Token]) -> list[Tag]:
+        exact = [self.lex.match(tokens, i) for i in range(len(tokens))]
+        # a repair may not swallow a word the lexicon knows as content ("turn tv" is not "turn it off")
+        known = {i for i, found in enumerate(exact) if any(_content(e) for m in found for e in m[1])}
+        tags: list[Tag] = []
+        i = 0
+        while i < len(tokens):
+            tok = tokens[i]
+            if tok.text in (",", "?"):
+                tags.append(Tag(i, i + 1, {"role": "split" if tok.text == "," else "question",
+                                           "hard": True}, text=tok.text))
+                i += 1
+                continue
+            end = max((m[0] for m in exact[i]), default=i)
+            # an exact match of two or more tokens is trusted; shorter ones may lose to a longer repair
+            repair = self._repair(tokens, i, known) if self.fuzzy and end - i < 2 else None
+            if repair is not None and repair.end > end:
+                tags.append(self._repaired(tokens, i, repair))
+                i = repair.end
+            elif end > i:
+                tags.append(_merge([m for m in exact[i] if m[0] == end], tokens, i, end))
+                i = end
+            else:
+                if tok.is_num:
+                    tags.append(Tag(i, i + 1, {"number": tok.num}, frozenset({"number"}), tok.text))
+                i += 1
+        return tags
+
+    def _repair(self, tokens: list[Token], i: int, known: set[int]) -> Repair | None:
+        tok = tokens[i]
+        if self.lex.lang == "zh" and not tok.cjk:
+            return None
+        limit = next((j for j in range(i + 1, len(tokens)) if j in known), len(tokens))
+        return self.index().match(tokens[:limit], i)
+
+    def _repaired(self, tokens: list[Token], i: int, repair: Repair) -> Tag:
+        entries = self.lex.phrases[repair.phrase]
+        tag = _merge([(repair.end, entries, {})], tokens, i, repair.end)
+        return Tag(tag.start, tag.end, tag.fields, tag.sources, tag.text, repair.score)
+
+
+def _content(entry: Entry) -> bool:
+    return "role" not in entry.fields
+
+
+def _merge(matches: list[tuple[int, list[Entry], dict]], tokens: list[Token], start: int, end: int) -> Tag:
+    fields: dict[str, Any] = {}
+    sources: set[str] = set()
+    for _, entries, slots in matches:
+        for entry in entries:
+            f = dict(entry.fields)
+            if "asset" in f and isinstance(f["asset"], str):
+                f["asset"] = {"type": f["asset"], "id": _asset_id(slots)}
+            elif "n" in slots and "number" not in f:
+                f["number"] = slots["n"]
+            for key, value in f.items():
+                fields.setdefault(key, value)
+            sources.add(entry.source)
+    text = "".join(t.text for t in tokens[start:end]) if tokens[start].cjk else \
+        " ".join(t.text for t in tokens[start:end])
+    return Tag(start, end, fields, frozenset(sources), text)
+
+
+def _asset_id(slots: dict[str, float]) -> str:
+    ids = [_fmt(slots[s]) for s in ("n", "m") if s in slots]
+    return "-".join(ids)
+
+
+def _fmt(num: float) -> str:
+    return str(int(num)) if float(num).is_integer() else str(num)

@@ -1,0 +1,137 @@
+"""The understanding stage: transcript → items, reply and path, in the utterance's language.
+
+`Understander.parse(text, lang)` runs the templates first (rules.py). The LLM is asked only
+when they found nothing although the utterance spoke of the profile's things, or when what
+they found is unsure (confidence below `[understanding] min_confidence`); chatter and
+out-of-domain requests never reach it. `[understanding] llm_fallback` says "unsure" (both),
+"nothing" (only the first) or "off".
+
+The LLM is loaded on demand by calling `llm.load()` on the object given as `llm` — in
+`voicebox run` that is the power manager's handle, so the load is the manager's decision and
+shows up as a `power` event; `set_llm_enabled(False)` (the governor's templates-only mode)
+stops the calls. Every item, from either path, passes `itemschema.validate_item`, the
+allow-list gate, before it leaves.
+
+The per-session device state (state.py) lives here: a multi-turn session remembers the
+values it set, so "a bit darker" moves from the last brightness and the reply says where to.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from voicebox.nlu.commands import Draft
+from voicebox.nlu.itemschema import validate_item
+from voicebox.nlu.replies import Replier
+from voicebox.nlu.rules import Rules, RulesResult
+from voicebox.nlu.state import DeviceState
+from voicebox.nlu.text import detect_language
+
+
+class LlmPath(Protocol):
+    """What the Understander needs of the LLM parser (voicebox/nlu/llm.py's LlmParser)."""
+
+    loaded: bool
+
+    def load(self) -> Any: ...
+
+    def parse(self, text: str, lang: str) -> list[dict]: ...
+
+
+@dataclass(frozen=True)
+class Parse:
+    """One understood utterance; `to_dict()` is the contract's parse object (§3)."""
+
+    text: str
+    items: tuple[dict, ...] = ()
+    reply: str | None = None
+    path: str = "none"          # "rules" | "llm" | "none"
+    elapsed_ms: float = 0.0
+    lang: str = "en"
+    extra: dict = field(default_factory=dict, compare=False, repr=False)  # rules-path details for eval
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "items": [dict(i) for i in self.items], "reply": self.reply,
+                "path": self.path, "elapsed_ms": round(self.elapsed_ms, 3)}
+
+
+class Understander:
+    """Templates first, the LLM only when they miss; one instance per session.
+
+    `store` is the session's DeviceState (a fresh one when None or when it is not a
+    DeviceState, e.g. the ModelStore some callers pass); `llm` follows LlmPath, or None.
+    """
+
+    def __init__(self, profile, store: Any = None, llm: LlmPath | None = None) -> None:
+        self.profile = profile
+        self.state = store if isinstance(store, DeviceState) else DeviceState()
+        self.llm = llm
+        self.llm_enabled = llm is not None and profile.llm.enabled
+        self._rules: dict[str, Rules] = {}
+
+    def rules(self, lang: str) -> Rules:
+        if lang not in self._rules:
+            self._rules[lang] = Rules(self.profile, lang)
+        return self._rules[lang]
+
+    def set_llm_enabled(self, enabled: bool) -> None:
+        self.llm_enabled = enabled and self.llm is not None
+
+    def reset(self) -> None:
+        """Forget the session's device state (a new session)."""
+        self.state.clear()
+
+    def language(self, text: str, lang: str | None) -> str:
+        langs = self.profile.profile.languages
+        if lang in langs:
+            return lang
+        detected = detect_language(text)
+        return detected if detected in langs else self.profile.profile.default_language
+
+    def parse(self, text: str, lang: str | None = None) -> Parse:
+        start = time.perf_counter()
+        lang = self.language(text, lang)
+        if not text.strip():
+            return Parse(text, (), None, "none", (time.perf_counter() - start) * 1000, lang)
+        found = self.rules(lang).parse(text)
+        drafts, path = found.drafts, "rules" if found.drafts else "none"
+        llm_items = self._ask_llm(text, lang) if self._wants_llm(found) else None
+        if llm_items:
+            drafts, path = [Draft(dict(i), float(i.get("confidence", 0.5))) for i in llm_items], "llm"
+        items, replies = self._finish(drafts, lang)
+        replier = Replier(self.rules(lang).lex)
+        reply = replier.join(replies) if items else replier.for_nothing(found.partial, found.content)
+        path = path if items else "none"
+        extra = {"rules_items": [d.item for d in found.drafts], "llm_used": llm_items is not None}
+        return Parse(text, tuple(items), reply, path, (time.perf_counter() - start) * 1000, lang, extra)
+
+    def _wants_llm(self, found: RulesResult) -> bool:
+        mode = self.profile.understanding.llm_fallback
+        if not self.llm_enabled or mode == "off" or found.negated and not found.drafts:
+            return False
+        if not found.drafts:
+            return found.content
+        return mode == "unsure" and found.confidence < self.profile.understanding.min_confidence
+
+    def _ask_llm(self, text: str, lang: str) -> list[dict]:
+        assert self.llm is not None
+        if not self.llm.loaded:
+            self.llm.load()
+        return list(self.llm.parse(text, lang) or [])
+
+    def _finish(self, drafts: list[Draft], lang: str) -> tuple[list[dict], list[str]]:
+        """Gate every item through the allow-list, update the session state, write replies."""
+        und, replier = self.profile.understanding, Replier(self.rules(lang).lex)
+        items, replies = [], []
+        for d in drafts:
+            item = dict(d.item, confidence=round(min(max(d.confidence, 0.0), 1.0), 3))
+            if d.pronoun and item.get("target") is None and item["kind"] == "device_command":
+                item["target"] = self.state.last_target.get(item["device"])
+            checked = validate_item(item, self.profile.vocabulary)
+            if checked is None:
+                continue
+            new = self.state.apply(checked, und.steps, und.ranges) if checked["kind"] == "device_command" else None
+            items.append(checked)
+            replies.append(replier.for_item(checked, new))
+        return items, replies
