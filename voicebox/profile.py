@@ -67,6 +67,8 @@ class Llm:
     threads: int = field(default=2, metadata={"range": (1, 64)})
     prompt: str = ""  # instructions before the examples; empty: a generic one
     examples: tuple[LlmExample, ...] = ()
+    prefix_examples: int = field(default=8, metadata={"range": (0, 256)})  # the first N: fixed prefix
+    shots: int = field(default=3, metadata={"range": (0, 16)})  # the rest: N nearest the utterance
     # the fixed prefix (prompt + examples): restore its saved state at load, or evaluate it
     warm_start: Literal["auto", "restore", "evaluate"] = "auto"
     state_dir: str = ""  # where prefix states are kept; empty: <models dir>/.llm-state
