@@ -74,6 +74,22 @@ def is_question(tags: list[Tag]) -> bool:
         return False
     if any(t.role == "question" for t in content):
         return True
-    if content and content[0].role == "question_start":
+    if content and content[0].role == "question_start" and content[0].lead:
         return True
     return bool(content) and content[-1].role == "question_end"
+
+
+def negated(tags: list[Tag]) -> bool:
+    """A negation right before what it denies: "don't turn on", "没有裂纹", "no cracks".
+
+    Only a word close to the next meaningful one counts, so "电量不够了，飞回来" still flies home.
+    """
+    for k, t in enumerate(tags):
+        neg = t.role == "negation" or t.role == "question_end" and k < len(tags) - 1
+        if not neg:
+            continue
+        following = next((o for o in tags[k + 1:] if any(f in o.fields for f in CONTENT)
+                          or o.get("implied")), None)
+        if following is not None and following.start - t.end <= 2:
+            return True
+    return False

@@ -6,7 +6,8 @@ candidates, so a repair can never produce a word the profile does not know.
 
 - Chinese: every character is compared by its toneless pinyin, with the classic dialect
   mergers folded (z/zh, c/ch, s/sh, n/l, f/hu, an/ang, en/eng, in/ing); a phrase of at
-  least two characters matches when every syllable does (pypinyin; heteronyms count).
+  least two characters matches when every syllable does and one character at least is the
+  same (pypinyin, the usual reading of each character).
 - English: windows of one to three words are compared with rapidfuzz (edit ratio) and
   with metaphone keys (jellyfish) of the words run together, so split words join again.
   A single real English word is never replaced by another ("clean" stays "clean").
@@ -53,11 +54,10 @@ def fold(syllable: str) -> str:
 
 @functools.lru_cache(maxsize=8192)
 def char_syllables(char: str) -> frozenset[str]:
-    """Every folded reading of one character (heteronyms included)."""
-    from pypinyin import Style, pinyin
+    """The folded usual reading of one character (rare readings only add false matches)."""
+    from pypinyin import Style, lazy_pinyin
 
-    readings = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
-    return frozenset(fold(r) for r in (readings[0] if readings else ()))
+    return frozenset(fold(r) for r in lazy_pinyin(char, style=Style.NORMAL, errors="ignore"))
 
 
 class PinyinIndex:
@@ -83,10 +83,11 @@ class PinyinIndex:
             node, j, same = stack.pop()
             if None in node and j - i >= 2:
                 phrase = node[None]
-                if best is None or j > best.end:
-                    text = "".join(t.text for t in tokens[i:j])
-                    shared = sum(a == b for a, b in zip(text, phrase))
-                    best = Repair(j, phrase, 0.85 if shared else 0.75)
+                text = "".join(t.text for t in tokens[i:j])
+                shared = sum(a == b for a, b in zip(text, phrase))
+                # one character at least must be right: two wrong ones are another word (附近 ≠ 不紧)
+                if shared and (best is None or j > best.end):
+                    best = Repair(j, phrase, 0.85)
             if j >= len(tokens) or not tokens[j].cjk or len(tokens[j].text) != 1 or tokens[j].is_num:
                 continue
             for syl in char_syllables(tokens[j].text):
@@ -130,8 +131,12 @@ class EnglishIndex:
                     self.sound.setdefault(self._metaphone(p.replace(" ", "")), p)
         self.stopwords = stopwords
 
-    def match(self, tokens: list, i: int) -> Repair | None:
-        """The best repair of a window of one to three words starting at tokens[i]."""
+    def match(self, tokens: list, i: int, anchored: bool = False) -> Repair | None:
+        """The best repair of a window of one to three words starting at tokens[i].
+
+        `anchored`: tokens[i] is itself a lexicon word, so the repair must keep it and the
+        number of words ("turn of" → "turn off", never "damper is" → "dampers").
+        """
         from rapidfuzz import fuzz, process
 
         best: Repair | None = None
@@ -142,7 +147,7 @@ class EnglishIndex:
             words = [t.text for t in window]
             if all(w in self.stopwords for w in words) or words[0] in self.stopwords:
                 continue
-            if k == 1 and (len(words[0]) < 4 or words[0] in english_words()):
+            if k == 1 and (anchored or len(words[0]) < 4 or words[0] in english_words()):
                 continue
             text = " ".join(words)
             choices = [p for n in (k - 1, k, k + 1) for p in self.by_len.get(n, ())]
@@ -151,6 +156,8 @@ class EnglishIndex:
             by_sound = self.sound.get(self._metaphone(compact)) if len(compact) >= 4 else None
             if found is None and by_sound and fuzz.ratio(compact, by_sound.replace(" ", "")) >= MIN_SOUND_RATIO:
                 found = (by_sound, 80.0, None)
+            if found is not None and anchored and (len(found[0].split()) != k or found[0].split()[0] != words[0]):
+                found = None
             if found is not None and found[0] != text and (best is None or found[1] / 100 >= best.score):
                 best = Repair(i + k, found[0], min(found[1], 95.0) / 100)
         return best

@@ -21,7 +21,10 @@ def reports(tags: list[Tag], profile, utterance_assets: list[dict]) -> tuple[lis
     vocab, und = profile.vocabulary, profile.understanding
     if "defect_report" not in vocab.kinds:
         return [], []
-    defects = [k for k, t in enumerate(tags) if "defect" in t.fields]
+    seen: set[str] = set()
+    # "a kite stuck in the conductor": two words, one defect
+    defects = [k for k, t in enumerate(tags) if "defect" in t.fields
+               and not (t.get("defect") in seen or seen.add(t.get("defect")))]
     comps = [k for k, t in enumerate(tags) if "component" in t.fields]
     assets = [t.get("asset") for t in tags if "asset" in t.fields]
     asset = assets[0] if assets else (utterance_assets[0] if len(utterance_assets) == 1 else None)

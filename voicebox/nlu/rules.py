@@ -55,7 +55,7 @@ class Rules:
             if asked is not None:
                 result.drafts.append(asked)
                 continue
-            if any(t.role == "negation" for t in clause):
+            if clause_mod.negated(clause):
                 result.negated = True
                 continue
             found, partial = reports(clause, self.profile, assets)

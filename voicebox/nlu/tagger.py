@@ -8,7 +8,7 @@ numbers nobody claimed become {"number": n}.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from voicebox.nlu.fuzzy import EnglishIndex, PinyinIndex, Repair
@@ -26,6 +26,7 @@ class Tag:
     sources: frozenset[str] = frozenset()
     text: str = ""
     score: float = 1.0  # 1 for an exact match, the repair's score for a fuzzy one
+    lead: bool = False  # first of its clause: only fillers and split words before it
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.fields.get(key, default)
@@ -65,7 +66,7 @@ class Tagger:
                 continue
             end = max((m[0] for m in exact[i]), default=i)
             # an exact match of two or more tokens is trusted; shorter ones may lose to a longer repair
-            repair = self._repair(tokens, i, known) if self.fuzzy and end - i < 2 else None
+            repair = self._repair(tokens, i, known, i in known) if self.fuzzy and end - i < 2 else None
             if repair is not None and repair.end > end:
                 tags.append(self._repaired(tokens, i, repair))
                 i = repair.end
@@ -76,19 +77,34 @@ class Tagger:
                 if tok.is_num:
                     tags.append(Tag(i, i + 1, {"number": tok.num}, frozenset({"number"}), tok.text))
                 i += 1
-        return tags
+        return _mark_leads(tags)
 
-    def _repair(self, tokens: list[Token], i: int, known: set[int]) -> Repair | None:
+    def _repair(self, tokens: list[Token], i: int, known: set[int], anchored: bool) -> Repair | None:
         tok = tokens[i]
         if self.lex.lang == "zh" and not tok.cjk:
             return None
         limit = next((j for j in range(i + 1, len(tokens)) if j in known), len(tokens))
-        return self.index().match(tokens[:limit], i)
+        if self.lex.lang == "zh":
+            return self.index().match(tokens[:limit], i)
+        return self.index().match(tokens[:limit], i, anchored)
 
     def _repaired(self, tokens: list[Token], i: int, repair: Repair) -> Tag:
         entries = self.lex.phrases[repair.phrase]
         tag = _merge([(repair.end, entries, {})], tokens, i, repair.end)
         return Tag(tag.start, tag.end, tag.fields, tag.sources, tag.text, repair.score)
+
+
+def _mark_leads(tags: list[Tag]) -> list[Tag]:
+    """Mark the first meaningful tag of each clause (nothing unknown or meaningful before it)."""
+    out, covered = [], 0
+    for t in tags:
+        lead = t.start == covered
+        if t.role in ("split", "filler", "stopword") and lead:
+            covered = t.end
+        elif t.role == "split":
+            covered = t.end
+        out.append(replace(t, lead=lead) if lead else t)
+    return out
 
 
 def _content(entry: Entry) -> bool:
