@@ -22,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     from voicebox.asr import cli as asr_cli
     from voicebox.wake import cli as wake_cli
     from voicebox.pipeline import run_cmd
+    from voicebox.nlu import cli as nlu_cli
 
     parser = _Parser(prog="voicebox", description="Offline, wake-word gated voice assistant.")
     parser.add_argument("--version", action="version", version=f"voicebox {__version__}")
@@ -34,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     asr_cli.register(sub)
     wake_cli.register(sub)
     run_cmd.register(sub)
+    nlu_cli.register(sub)
     return parser
 
 

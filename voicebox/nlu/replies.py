@@ -69,9 +69,11 @@ class Replier:
             device = lex.name("device", item["device"])
             target = item.get("target")
             f["device"] = device
-            f["target"] = (lex.name("entity", target, "") or lex.name("area", target, "")) if target else ""
-            f["target"] = f["target"] or device
-            f["place"] = lex.name("area", target, "") if target else ""
+            entity = lex.name("entity", target, "") if target else ""
+            place = lex.name("area", target, "") if target and not entity else ""
+            joiner = "" if lex.lang == "zh" else " "
+            f["target"] = entity or (place + joiner + device if place else device)
+            f["place"] = place
             f["attribute"] = lex.name("attribute", item["attribute"]) if item.get("attribute") else ""
             f["value"] = self._value(item.get("value"), item.get("unit"))
             f["new"] = self._value(new_value, item.get("unit")) if new_value is not None else ""

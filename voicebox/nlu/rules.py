@@ -42,6 +42,11 @@ class Rules:
         self.lex: Lexicon = load_lexicon(profile, lang)
         self.tagger = Tagger(self.lex, fuzzy)
 
+    def warm(self) -> None:
+        """Build the repair index and run one utterance, loading what the first parse would."""
+        self.tagger.index()
+        self.parse("你好" if self.lang == "zh" else "hello")
+
     def tag(self, text: str) -> list[Tag]:
         tokens = tokenize(normalise(text), lambda w: w in self.lex.words)
         return self.tagger.tag(tokens)

@@ -75,6 +75,13 @@ class Understander:
             self._rules[lang] = Rules(self.profile, lang)
         return self._rules[lang]
 
+    def load(self) -> float:
+        """Load every language's lexicon and repair index now, so no utterance pays for it."""
+        start = time.perf_counter()
+        for lang in self.profile.profile.languages:
+            self.rules(lang).warm()
+        return time.perf_counter() - start
+
     def set_llm_enabled(self, enabled: bool) -> None:
         self.llm_enabled = enabled and self.llm is not None
 
@@ -95,6 +102,7 @@ class Understander:
         if not text.strip():
             return Parse(text, (), None, "none", (time.perf_counter() - start) * 1000, lang)
         found = self.rules(lang).parse(text)
+        rules_ms = (time.perf_counter() - start) * 1000
         drafts, path = found.drafts, "rules" if found.drafts else "none"
         llm_items = self._ask_llm(text, lang) if self._wants_llm(found) else None
         if llm_items:
@@ -103,7 +111,8 @@ class Understander:
         replier = Replier(self.rules(lang).lex)
         reply = replier.join(replies) if items else replier.for_nothing(found.partial, found.content)
         path = path if items else "none"
-        extra = {"rules_items": [d.item for d in found.drafts], "llm_used": llm_items is not None}
+        extra = {"rules_items": self._gated(found.drafts), "llm_used": llm_items is not None,
+                 "rules_ms": rules_ms}
         return Parse(text, tuple(items), reply, path, (time.perf_counter() - start) * 1000, lang, extra)
 
     def _wants_llm(self, found: RulesResult) -> bool:
@@ -119,6 +128,12 @@ class Understander:
         if not self.llm.loaded:
             self.llm.load()
         return list(self.llm.parse(text, lang) or [])
+
+    def _gated(self, drafts: list[Draft]) -> list[dict]:
+        """The template path's items as they would leave, without touching the session state."""
+        items = (validate_item(dict(d.item, confidence=min(max(d.confidence, 0.0), 1.0)),
+                               self.profile.vocabulary) for d in drafts)
+        return [i for i in items if i is not None]
 
     def _finish(self, drafts: list[Draft], lang: str) -> tuple[list[dict], list[str]]:
         """Gate every item through the allow-list, update the session state, write replies."""
