@@ -70,13 +70,23 @@ def memory(backend: str) -> dict:
             "rss_after_unload_mb": round(rss_mb(), 1), "load_s": round(load_s, 3)}
 
 
-def sphinx_accuracy(every: int) -> dict:
+def profile_phrases(profile: str, source: str) -> list[str]:
+    """The biasing phrases: the test lists, or the understanding stage's vocabulary."""
+    if source == "files":
+        return phrases(profile)
+    from voicebox import nlu
+    from voicebox import profile as profiles
+
+    return list(nlu.vocabulary(profiles.load(profile, default_store().manifest), "en"))
+
+
+def sphinx_accuracy(every: int, source: str = "files") -> dict:
     """WER and RTF open / biased+verified / grammar only; grammar acceptance in and out of domain."""
     rows, audio_s, time_s = [], 0.0, {"open": 0.0, "verified": 0.0, "grammar": 0.0}
     open_rec = recognizer("pocketsphinx", None)
     open_rec.load()
     for profile in PROFILES:
-        vocab = Vocabulary.build(phrases(profile), "en", ["hey jarvis"])
+        vocab = Vocabulary.build(profile_phrases(profile, source), "en", ["hey jarvis"])
         recs = {"verified": recognizer("pocketsphinx", vocab), "grammar": recognizer("pocketsphinx", vocab, verify="off")}
         for r in recs.values():
             r.load()
@@ -176,15 +186,21 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--every", type=int, default=3, help="use every N-th English dev sentence")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--vocab", choices=["files", "nlu"], default="files",
+                    help="bias to tests/data/asr lists or to voicebox.nlu.vocabulary (the profiles' own)")
+    ap.add_argument("--only-wer", action="store_true", help="just the pocketsphinx WER section")
     ap.add_argument("--memory", choices=["pocketsphinx", "vosk"], help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.memory:
         print(json.dumps(memory(args.memory)))
         return
+    if args.only_wer:
+        print(json.dumps({"vocab": args.vocab, **sphinx_accuracy(args.every, args.vocab)}, indent=2))
+        return
     report = {"memory": {b: json.loads(subprocess.run([sys.executable, __file__, "--memory", b], check=True,
                                                       capture_output=True, text=True).stdout)
                          for b in ("pocketsphinx", "vosk")}}
-    report["pocketsphinx"] = sphinx_accuracy(args.every)
+    report["pocketsphinx"] = sphinx_accuracy(args.every, args.vocab)
     report["vosk_ko"] = vosk_speed()
     report["listener"] = {b: listener_timing(b) for b in ("pocketsphinx", "vosk")}
     report["wake_then_command"] = first_word_kept()
