@@ -2,21 +2,20 @@
 what else it feeds. Reads top to bottom like the pipeline: wake → listen → understand →
 speak → follow-up → idle, with the power manager and the governor ticking on stream time.
 
-A stage that fails raises inside `_stage(name)`; `step` turns that into an `error` event and
+A stage that fails raises inside `stage(name)`; `step` turns that into an `error` event and
 `_end_turn` (the `finally` of every turn) puts the assistant back to idle, releasing what it
 held. Only a failure of the audio source itself ends the run.
 """
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
 from typing import Iterable, Iterator
 
 import numpy as np
 
 from voicebox.audio import FRAME, FRAME_S
-from voicebox.errors import VoiceboxError
 from voicebox.pipeline import events as ev
+from voicebox.pipeline.failures import Reporter, StageFailed, failure, stage
 from voicebox.pipeline.governor import Governor
 from voicebox.pipeline.machine import Machine, State, Trigger
 from voicebox.pipeline.power import PowerManager
@@ -24,14 +23,6 @@ from voicebox.pipeline.settings import Dialog
 from voicebox.pipeline.stages import Endpoint, Stages
 
 DRAIN_LIMIT_S = 60.0     # at the end of a file, audio of silence allowed to finish the turn in progress
-
-
-class StageFailed(Exception):
-    """A stage failed during a turn; carries what the `error` event reports."""
-
-    def __init__(self, stage: str, code: str, message: str) -> None:
-        super().__init__(message)
-        self.stage, self.code = stage, code
 
 
 class Runner:
@@ -48,7 +39,7 @@ class Runner:
         self.reading = False               # blocked in the source: a signal may interrupt at once
         self._speak_until = self._pause_until = 0.0
         self._heard_at = 0.0               # wall clock of the last endpoint, for latencies
-        self._last_error: tuple[str, str, float] | None = None
+        self._report = Reporter(emit, lambda: self.t)
 
     @property
     def t(self) -> float:
@@ -84,7 +75,7 @@ class Runner:
             return
         try:
             self.stages.preroll.push(frame, self.t)
-            with self._stage("wake"):
+            with stage("wake"):
                 detection = self.stages.frontend.process(frame, self.t)
             handler = {State.IDLE: self._idle, State.LISTENING: self._listen,
                        State.SPEAKING: self._speaking, State.FOLLOW_UP: self._listen}
@@ -95,7 +86,7 @@ class Runner:
         try:
             self.power.tick(self.t)
         except Exception as err:  # an unload that fails must not stop the device
-            self._report(_failure("power", err))
+            self._report(failure("power", err))
         self._govern()
 
     def _read(self, source: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
@@ -133,7 +124,7 @@ class Runner:
         for name in self.power.settings.prefetch:
             self.power.prefetch(name)
         t0 = max(0.0, detection.t - self.dialog.preroll_s)
-        with self._stage("asr"):
+        with stage("asr"):
             self.stages.listener.begin(self.stages.preroll.since(t0), t0)
 
     def _listen(self, frame: np.ndarray, detection) -> None:
@@ -142,7 +133,7 @@ class Runner:
         if following and detection is not None:
             self._wake(detection)
             return
-        with self._stage("asr"):
+        with stage("asr"):
             endpoint = self.stages.listener.feed(frame)
         if endpoint is None:
             return
@@ -157,7 +148,7 @@ class Runner:
 
     def _understand(self, endpoint: Endpoint) -> None:
         text = endpoint.transcript.text
-        with self._stage("nlu"):
+        with stage("nlu"):
             parse = self.stages.understander.parse(text, self.lang)
         self.power.release("llm", self.t)
         tail_ms = _tail_ms(endpoint, self.t)
@@ -167,7 +158,7 @@ class Runner:
                            since_speech_end_ms=None if tail_ms is None else tail_ms + ms))
         self.turns += 1
         if parse.items and self.stages.outbox is not None:
-            with self._stage("deliver"):
+            with stage("deliver"):
                 ids = self.stages.outbox.put(parse.items, {"text": text, "lang": parse.lang})
             self.emit(ev.Delivery(self.t, ids=ids, sinks=list(self.stages.outbox.names)))
         if parse.reply and self.stages.speaker is not None:
@@ -179,7 +170,7 @@ class Runner:
     def _speak(self, text: str, tail_ms: float | None) -> None:
         self.machine.fire(Trigger.REPLY, self.t)
         self.stages.frontend.speaking(True)       # half-duplex: our own voice is not a wake word
-        with self._stage("tts"):
+        with stage("tts"):
             self.power.acquire("tts")
             spoken = self.stages.speaker.say(text)
         self.power.release("tts", self.t)
@@ -204,7 +195,7 @@ class Runner:
             self.machine.fire(Trigger.TIMEOUT, self.t)
             self._end_turn()
             return
-        with self._stage("asr"):
+        with stage("asr"):
             self.stages.listener.begin(np.zeros(0, np.int16), self.t, no_speech_s=self.dialog.follow_up_s)
 
     def _timeout(self, phase: str, after_s: float | None, trigger: Trigger) -> None:
@@ -219,7 +210,7 @@ class Runner:
         try:
             self.stages.listener.cancel()     # its decoder thread must let go of the recogniser
         except Exception as err:  # ending a turn must not fail; report and carry on
-            self._report(_failure("asr", err))
+            self._report(failure("asr", err))
         if failed and self.machine.state is not State.IDLE:
             self.machine.fire(Trigger.FAILED, self.t)
         for name in ("asr", "llm", "tts"):
@@ -242,33 +233,7 @@ class Runner:
             if setter is not None:
                 setter(not decision.templates_only)
         except Exception as err:  # a governor that cannot apply its decision must not stop the device
-            self._report(_failure("governor", err))
-
-    # ── errors ───────────────────────────────────────────────────────────────────────────
-    @contextmanager
-    def _stage(self, name: str) -> Iterator[None]:
-        """Whatever a stage raises becomes a StageFailed naming the stage and a code."""
-        try:
-            yield
-        except StageFailed:
-            raise
-        except Exception as err:
-            raise _failure(name, err) from err
-
-    def _report(self, failure: StageFailed) -> None:
-        """An `error` event; the same error repeating within 5 s of stream time is reported once."""
-        key = (failure.stage, failure.code, str(failure))
-        if self._last_error and self._last_error[:2] == key[:2] and self.t - self._last_error[2] < 5.0:
-            return
-        self._last_error = (failure.stage, failure.code, self.t)
-        self.emit(ev.Error(self.t, stage=failure.stage, code=failure.code, message=str(failure)))
-
-
-def _failure(stage: str, err: Exception) -> StageFailed:
-    if isinstance(err, VoiceboxError):
-        return StageFailed(stage, err.code, str(err))
-    return StageFailed(stage, "internal", f"{type(err).__name__}: {err}")
-
+            self._report(failure("governor", err))
 
 def _transcript_event(endpoint: Endpoint, t: float) -> ev.Transcript:
     tr = endpoint.transcript
