@@ -23,7 +23,7 @@ from pathlib import Path
 from voicebox.nlu.lexicon import Lexicon
 
 MIN_RATIO = 88.0        # edit ratio (0-100) for a spelling-level repair
-MIN_SOUND_RATIO = 60.0  # edit ratio still required when the metaphone keys are equal
+MIN_SOUND_RATIO = 75.0  # edit ratio still required when the metaphone keys are equal
 MAX_WINDOW = 3
 
 
@@ -121,8 +121,8 @@ class EnglishIndex:
 
         self._metaphone = jellyfish.metaphone
         self.by_len: dict[int, list[str]] = {}
-        for phrase in lex.phrases:
-            if phrase.replace(" ", "").isalpha():
+        for phrase, entries in lex.phrases.items():
+            if phrase.replace(" ", "").isalpha() and any("role" not in e.fields for e in entries):
                 self.by_len.setdefault(len(phrase.split()), []).append(phrase)
         self.sound: dict[str, str] = {}
         for phrases in self.by_len.values():
@@ -145,7 +145,7 @@ class EnglishIndex:
             if len(window) < k or not all(t.text.isalpha() for t in window):
                 break
             words = [t.text for t in window]
-            if all(w in self.stopwords for w in words) or words[0] in self.stopwords:
+            if all(w in self.stopwords for w in words) or k == 1 and words[0] in self.stopwords:
                 continue
             if k == 1 and (anchored or len(words[0]) < 4 or words[0] in english_words()):
                 continue
@@ -153,9 +153,11 @@ class EnglishIndex:
             choices = [p for n in (k - 1, k, k + 1) for p in self.by_len.get(n, ())]
             found = process.extractOne(text, choices, scorer=fuzz.ratio, score_cutoff=MIN_RATIO)
             compact = text.replace(" ", "")
-            by_sound = self.sound.get(self._metaphone(compact)) if len(compact) >= 4 else None
+            by_sound = self.sound.get(self._metaphone(compact)) if len(compact) >= 5 else None
             if found is None and by_sound and fuzz.ratio(compact, by_sound.replace(" ", "")) >= MIN_SOUND_RATIO:
                 found = (by_sound, 80.0, None)
+            if found is not None and words[-1] in self.stopwords and len(found[0].split()) < k:
+                found = None  # "shows a" is not "shoes": a trailing small word is not swallowed
             if found is not None and anchored and (len(found[0].split()) != k or found[0].split()[0] != words[0]):
                 found = None
             if found is not None and found[0] != text and (best is None or found[1] / 100 >= best.score):

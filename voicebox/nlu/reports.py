@@ -16,8 +16,12 @@ from voicebox.nlu.commands import Draft
 from voicebox.nlu.tagger import Tag
 
 
-def reports(tags: list[Tag], profile, utterance_assets: list[dict]) -> tuple[list[Draft], list[dict]]:
-    """Defect reports of one clause, and the incomplete ones (a component without a defect)."""
+def reports(tags: list[Tag], profile, utterance_assets: list[dict],
+            subject: str | None = None) -> tuple[list[Draft], list[dict]]:
+    """Defect reports of one clause, and the incomplete ones (a component without a defect).
+
+    `subject` is the component of the previous clause: "the insulator is cracked and dirty".
+    """
     vocab, und = profile.vocabulary, profile.understanding
     if "defect_report" not in vocab.kinds:
         return [], []
@@ -36,6 +40,7 @@ def reports(tags: list[Tag], profile, utterance_assets: list[dict]) -> tuple[lis
     for d in defects:
         component = tags[owners[d]].get("component") if owners.get(d) is not None else None
         defect = tags[d].get("defect")
+        component = component or subject
         if component is None and asset and asset["type"] in vocab.components:
             component = asset["type"]
         component = component or und.default_component.get(defect)

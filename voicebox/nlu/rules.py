@@ -54,7 +54,11 @@ class Rules:
     def parse(self, text: str) -> RulesResult:
         tags = self.tag(text)
         result = RulesResult(tags=tags, content=clause_mod.has_content(tags))
+        if any(t.role == "aside" for t in tags):  # said to someone else ("take a deep breath")
+            result.negated = True
+            return result
         assets = list({_key(t.get("asset")): t.get("asset") for t in tags if "asset" in t.fields}.values())
+        subject: str | None = None  # the component a clause without one goes on talking about
         for clause in clause_mod.split(tags, self.lang):
             asked = query(clause, self.profile, text)
             if asked is not None:
@@ -63,7 +67,8 @@ class Rules:
             if clause_mod.negated(clause):
                 result.negated = True
                 continue
-            found, partial = reports(clause, self.profile, assets)
+            found, partial = reports(clause, self.profile, assets, subject)
+            subject = found[-1].item["component"] if found else subject
             result.drafts.extend(found)
             result.drafts.extend(commands(clause, self.profile))
             if not found:
@@ -78,8 +83,17 @@ def _key(asset: dict) -> tuple:
     return asset["type"], asset["id"]
 
 
+# A landing includes the descent before it, a take-off the climb: "降下来落地" is one landing.
+_ABSORBS = {"land": "down", "take_off": "up"}
+
+
 def _settle(drafts: list[Draft]) -> list[Draft]:
-    """Drop implied commands that an explicit one covers, and repeated items."""
+    """Drop implied commands that an explicit one covers, vague moves that a landing or a
+    take-off includes, and repeated items."""
+    actions = {d.item.get("action") for d in drafts}
+    absorbed = {_ABSORBS[a] for a in actions if a in _ABSORBS}
+    drafts = [d for d in drafts if not (d.item.get("action") == "move" and d.item.get("value") is None
+                                        and d.item.get("direction") in absorbed)]
     explicit = {(d.item.get("device"), d.item.get("attribute")) for d in drafts
                 if d.item["kind"] == "device_command" and not d.implied}
     devices = {dev for dev, _ in explicit}

@@ -54,7 +54,8 @@ class Tagger:
     def tag(self, tokens: list[Token]) -> list[Tag]:
         exact = [self.lex.match(tokens, i) for i in range(len(tokens))]
         # a repair may not swallow a word the lexicon knows as content ("turn tv" is not "turn it off")
-        known = {i for i, found in enumerate(exact) if any(_content(e) for m in found for e in m[1])}
+        known = {i for i, found in enumerate(exact) if any(_content(e) or e.fields.get("role") in _HARD_ROLES
+                                                            for m in found for e in m[1])}
         tags: list[Tag] = []
         i = 0
         while i < len(tokens):
@@ -105,6 +106,9 @@ def _mark_leads(tags: list[Tag]) -> list[Tag]:
             covered = t.end
         out.append(replace(t, lead=lead) if lead else t)
     return out
+
+
+_HARD_ROLES = ("negation", "split", "request", "pronoun", "question")  # never inside a repaired window
 
 
 def _content(entry: Entry) -> bool:

@@ -30,6 +30,8 @@ _UNIT_SPLIT = re.compile(r"(\d+(?:\.\d+)?)([a-z]+)$")
 _CONTRACTIONS = ((re.compile(r"n't\b"), " not"), (re.compile(r"'(s|re|ll|d|m|ve)\b"), ""))
 _CLAUSE = re.compile(r"[,;:!，。；：！、…\n]|(?<!\d)\.|\.(?!\d)")
 _QUESTION = re.compile(r"[?？]")
+# "一张", "一口", "一帧": 一 before a measure word is an article, not the number one
+_CLASSIFIERS = set("张帧口个只下次块条根片段会些点句声遍番位台架幅")
 _SYMBOLS = {"℃": "°c", "℉": "°f", "％": "%", "~": "-", "～": "-", "—": "-", "–": "-"}
 
 
@@ -120,6 +122,8 @@ def _fold_numbers(raw: list[str]) -> list[Token]:
     i = 0
     while i < len(raw):
         value, used = numbers.parse_at(raw, i)
+        if used and raw[i] == "一" and used == 1 and i + 1 < len(raw) and raw[i + 1] in _CLASSIFIERS:
+            used = 0
         if used:
             surface = _join(raw[i:i + used])
             out.append(Token(surface, surface, value, cjk=bool(_HAS_CJK.match(raw[i]))))
