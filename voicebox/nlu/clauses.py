@@ -27,8 +27,16 @@ def has_core(tags: list[Tag]) -> bool:
     return has_value and any(k in t.fields for t in tags for k in ("attribute", "device", "entity", "verb"))
 
 
+SUBJECTS = ("device", "entity", "area", "attribute", "value", "component", "defect", "topic", "asset", "verb")
+
+
 def has_content(tags: list[Tag]) -> bool:
     return any(k in t.fields for t in tags for k in CONTENT)
+
+
+def about_profile(tags: list[Tag]) -> bool:
+    """Whether the utterance names anything of the profile (a bare number or "left" does not)."""
+    return any(k in t.fields for t in tags for k in SUBJECTS)
 
 
 def split(tags: list[Tag], lang: str) -> list[list[Tag]]:

@@ -117,6 +117,8 @@ def _commands(tags: list[Tag], profile) -> list[Draft]:
             draft = _one(cls, device, target, attr, nums, values, tags, profile)
             if draft is not None:
                 draft.implied, draft.default_device = implied, dev_default
+                # a device or a command that was only implied is less certain than one said
+                draft.confidence = round(draft.confidence * (0.85 if implied else 1) * (0.9 if dev_default else 1), 3)
                 draft.pronoun = any(t.role == "pronoun" for t in tags)
                 drafts.append(draft)
     return drafts

@@ -25,15 +25,15 @@ class Replier:
         self.lex = lex
         self.joiner = "" if lex.lang == "zh" else " "
 
-    def for_item(self, item: dict, new_value: float | None = None) -> str:
+    def for_item(self, item: dict, new_value: float | None = None, new_unit: str | None = None) -> str:
         kind = item["kind"]
         if kind == "device_command":
             keys = [f"{item['action']}.{item.get('attribute')}", item["action"], "command"]
         elif kind == "defect_report":
             keys = ["defect_report"]
         else:
-            keys = [f"query.{item.get('topic')}", "query"]
-        return self.render(keys, self._fields(item, new_value))
+            keys = [f"query.{item.get('topic')}", "query.answer", "query"]
+        return self.render(keys, self._fields(item, new_value, new_unit or item.get("unit")))
 
     def for_nothing(self, partial: list[dict], had_content: bool) -> str | None:
         """A clarifying reply when nothing came out: ask for what is missing."""
@@ -49,8 +49,14 @@ class Replier:
         return self.joiner.join(dict.fromkeys(parts)) or None
 
     def render(self, keys: list[str], fields: dict[str, str]) -> str:
-        template = next((self.lex.replies[k] for k in keys if k in self.lex.replies), "")
+        """The first template among `keys` that says something with these fields."""
+        for key in keys:
+            text = self._fill(self.lex.replies.get(key, ""), fields)
+            if text:
+                return text
+        return ""
 
+    def _fill(self, template: str, fields: dict[str, str]) -> str:
         def value(name: str) -> str:
             text = fields.get(name.lower(), "") or ""
             return text[:1].upper() + text[1:] if name[:1].isupper() else text
@@ -63,7 +69,7 @@ class Replier:
         text = _FIELD.sub(lambda m: value(m.group(1)), text)
         return " ".join(text.split()) if self.lex.lang != "zh" else text.strip()
 
-    def _fields(self, item: dict, new_value: float | None) -> dict[str, str]:
+    def _fields(self, item: dict, new_value: float | None, new_unit: str | None = None) -> dict[str, str]:
         lex, f = self.lex, {}
         if item["kind"] == "device_command":
             device = lex.name("device", item["device"])
@@ -76,7 +82,7 @@ class Replier:
             f["place"] = place
             f["attribute"] = lex.name("attribute", item["attribute"]) if item.get("attribute") else ""
             f["value"] = self._value(item.get("value"), item.get("unit"))
-            f["new"] = self._value(new_value, item.get("unit")) if new_value is not None else ""
+            f["new"] = self._value(new_value, new_unit) if new_value is not None else ""
             f["direction"] = lex.name("direction", item["direction"]) if item.get("direction") else ""
         elif item["kind"] == "defect_report":
             for key in ("component", "defect", "position", "severity"):

@@ -40,6 +40,7 @@ def reports(tags: list[Tag], profile, utterance_assets: list[dict],
     for d in defects:
         component = tags[owners[d]].get("component") if owners.get(d) is not None else None
         defect = tags[d].get("defect")
+        said = component is not None
         component = component or subject
         if component is None and asset and asset["type"] in vocab.components:
             component = asset["type"]
@@ -49,7 +50,7 @@ def reports(tags: list[Tag], profile, utterance_assets: list[dict],
         near = _nearest(tags, d)
         item = {"kind": "defect_report", "component": component, "defect": defect, "asset": asset,
                 "position": near("position"), "severity": near("severity")}
-        score = min(t.score for t in tags)
+        score = min(t.score for t in tags) * (1.0 if said else 0.85)  # an inferred component is a guess
         drafts.append(Draft(item, round(0.9 * score, 3)))
     return drafts, []
 
@@ -87,6 +88,8 @@ def query(tags: list[Tag], profile, text: str) -> Draft | None:
         return None
     if not any(k in t.fields for t in tags for k in CONTENT if k not in ("verb", "number", "step")):
         return None
-    topics = [t.get("topic") for t in tags if "topic" in t.fields]
-    topic = topics[0] if topics and topics[0] in profile.vocabulary.topics else None
+    # the profile lists its topics most specific first: "normal gallbladder wall" is about the gallbladder
+    allowed = profile.vocabulary.topics
+    topics = sorted((t.get("topic") for t in tags if t.get("topic") in allowed), key=allowed.index)
+    topic = topics[0] if topics else None
     return Draft({"kind": "query", "question": text.strip(), "topic": topic}, 0.8)

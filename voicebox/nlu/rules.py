@@ -53,7 +53,7 @@ class Rules:
 
     def parse(self, text: str) -> RulesResult:
         tags = self.tag(text)
-        result = RulesResult(tags=tags, content=clause_mod.has_content(tags))
+        result = RulesResult(tags=tags, content=clause_mod.about_profile(tags))
         if any(t.role == "aside" for t in tags):  # said to someone else ("take a deep breath")
             result.negated = True
             return result

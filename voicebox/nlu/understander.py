@@ -148,5 +148,6 @@ class Understander:
                 continue
             new = self.state.apply(checked, und.steps, und.ranges) if checked["kind"] == "device_command" else None
             items.append(checked)
-            replies.append(replier.for_item(checked, new))
+            unit = checked.get("unit") or und.units.get(checked.get("attribute") or "")
+            replies.append(replier.for_item(checked, new, unit))
         return items, replies

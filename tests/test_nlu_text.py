@@ -1,0 +1,105 @@
+"""Normalisation, numbers, templates and recognition-error repair on real inputs."""
+from __future__ import annotations
+
+import pytest
+
+from voicebox.models import default_store
+from voicebox.nlu import templates
+from voicebox.nlu.fuzzy import fold
+from voicebox.nlu.rules import Rules
+from voicebox.nlu.text import detect_language, normalise, stem, tokenize
+from voicebox.profile import load
+
+
+def numbers(text: str) -> list[float]:
+    return [t.num for t in tokenize(normalise(text)) if t.is_num]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("set it to twenty six degrees", [26]),
+    ("tower one hundred and five", [105]),
+    ("twenty point five", [20.5]),
+    ("空调设到二十六度", [26]),
+    ("十二号塔", [12]),
+    ("一百零五号塔", [105]),
+    ("两米", [2]),
+    ("十二点五度", [12.5]),
+    ("百分之五十", [100, 50]),          # 百 of 百分之 is matched literally by the unit template
+    ("26度", [26]),
+    ("depth 16cm", [16]),
+])
+def test_spoken_numbers_become_values(text, expected):
+    assert numbers(text) == expected
+
+
+@pytest.mark.parametrize("text", ["调暗一点", "拍一张", "存这一帧", "深吸一口气"])
+def test_yi_before_a_measure_word_or_in_yidian_is_not_a_value(text):
+    rules = Rules(load("ultrasound", default_store().manifest), "zh")
+    assert not any("number" in t.fields and len(t.fields) == 1 for t in rules.tag(text))
+
+
+def test_normalise_folds_width_script_contractions_and_clauses():
+    assert normalise("What's the TORQUE?") == "what the torque ?"
+    assert normalise("溫控器，開關") == "温控器 , 开关"
+    assert normalise("ＡＢＣ１２") == "abc12"
+    assert normalise("don't stop") == "do not stop"
+    assert detect_language("让Rover开始打扫") == "zh" and detect_language("Rover start") == "en"
+
+
+def test_stemmer_meets_inflections():
+    assert stem("cracked") == stem("cracks") == stem("crack")
+    assert stem("sagging") == stem("sag")
+    assert stem("freezing") == stem("freeze")
+    assert stem("lights") == stem("light")
+
+
+def test_templates_expand_alternatives_optionals_and_keep_slots():
+    assert templates.expand("turn (on|up) [the] heat") == [
+        "turn on the heat", "turn on heat", "turn up the heat", "turn up heat"]
+    assert templates.expand("{n}号(塔|铁塔)") == ["{n}号塔", "{n}号铁塔"]
+
+
+def test_pinyin_folding_merges_dialect_pairs():
+    assert fold("zhi") == fold("zi") and fold("shi") == fold("si") and fold("chi") == fold("ci")
+    assert fold("nan") == fold("lan")
+    assert fold("fei") == fold("hui") and fold("fang") == fold("huang")
+    assert fold("yang") == fold("yan") and fold("ming") == fold("min")
+
+
+@pytest.fixture(scope="module")
+def power_zh():
+    return Rules(load("power_line", default_store().manifest), "zh")
+
+
+@pytest.fixture(scope="module")
+def home_en():
+    return Rules(load("smart_home", default_store().manifest), "en")
+
+
+@pytest.mark.parametrize("text, field, value", [
+    ("12号塔绝缘子有烈纹", "defect", "crack"),        # same syllable, other character
+    ("十二号塔决缘子列纹", "component", "insulator"),
+    ("19号塔接地线锈蚀", "component", "grounding_wire"),
+])
+def test_chinese_homophones_are_repaired_against_the_lexicon(power_zh, text, field, value):
+    assert value in [t.get(field) for t in power_zh.tag(text)]
+
+
+def test_chinese_repair_needs_one_right_character(power_zh):
+    # 附近 sounds like nothing in the lexicon once one character must match: no invented defect
+    assert not any("defect" in t.fields for t in power_zh.tag("30号塔附近"))
+
+
+@pytest.mark.parametrize("text, field, value", [
+    ("turn of the kitchen lights", "verb", "off"),
+    ("turn on the living groom lights", "area", "living room"),
+])
+def test_english_misrecognitions_are_repaired(home_en, text, field, value):
+    assert value in [t.get(field) for t in home_en.tag(text)]
+
+
+def test_real_english_words_are_not_bent_into_lexicon_words():
+    rules = Rules(load("power_line", default_store().manifest), "en")
+    # "shows a" must not become "shoes" (a foreign object), nor "do not" a "dent"
+    defects = [t.get("defect") for t in rules.tag("infrared shows a hot spot on the clamp, do not climb")]
+    assert [d for d in defects if d] == ["overheating"]

@@ -1,0 +1,205 @@
+"""The Understander on the real profiles: templates, multi-item utterances, session state,
+replies in both languages, the allow-list gate and when the LLM is asked.
+
+The LLM is replaced by a recording fake only where the test is about orchestration (when
+it is asked, what happens to an answer outside the allow-list); the real model is used in
+test_nlu_llm.py.
+"""
+from __future__ import annotations
+
+import functools
+
+import pytest
+
+from voicebox.models import default_store
+from voicebox.nlu.understander import Understander
+from voicebox.profile import load
+
+
+@functools.lru_cache(maxsize=None)
+def profile(name: str):
+    return load(name, default_store().manifest)
+
+
+def understand(name: str, text: str, lang: str | None = None):
+    return Understander(profile(name)).parse(text, lang)
+
+
+def fields(item: dict, *names: str) -> tuple:
+    return tuple(item.get(n) for n in names)
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    ("smart_home", "kill the kitchen lights", ("light", "turn_off", "kitchen")),
+    ("smart_home", "switch the ceiling fan on", ("fan", "turn_on", "ceiling fan")),
+    ("smart_home", "打开客厅的窗户", ("cover", "open", "living room")),
+    ("smart_home", "关上前门的锁", ("lock", "lock", "front door")),
+    ("smart_home", "打开前门的锁", ("lock", "unlock", "front door")),
+    ("drone", "yaw clockwise 30 degrees", ("drone", "rotate", None)),
+    ("drone", "一键返航", ("drone", "return_home", None)),
+    ("ultrasound", "switch to PW", ("ultrasound", "set", None)),
+])
+def test_device_commands_from_templates(name, text, expected):
+    parsed = understand(name, text)
+    assert parsed.path == "rules"
+    assert [fields(i, "device", "action", "target") for i in parsed.items] == [expected]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("tower twelve right insulator is cracked, pretty bad",
+     ("insulator", "crack", {"type": "tower", "id": "12"}, "right", "high")),
+    ("十二号塔右边的瓷瓶裂了", ("insulator", "crack", {"type": "tower", "id": "12"}, "right", None)),
+    ("41号塔基础螺丝松了", ("bolt", "loose", {"type": "tower", "id": "41"}, None, None)),
+    ("the ground wire is corroded at tower 19", ("grounding_wire", "corrosion", {"type": "tower", "id": "19"}, None, None)),
+    ("7号到8号塔之间导线弧垂过大，很严重", ("conductor", "sag", {"type": "span", "id": "7-8"}, None, "high")),
+    ("线夹有点磨损，不严重", ("clamp", "wear", None, None, "low")),
+])
+def test_defect_reports_with_dialect_words_assets_and_severity(text, expected):
+    parsed = understand("power_line", text)
+    assert [fields(i, "component", "defect", "asset", "position", "severity") for i in parsed.items] == [expected]
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    ("smart_home", "dim the living room light and set the AC to 26",
+     [("light", "decrease", "brightness", None), ("climate", "set", "temperature", 26)]),
+    ("smart_home", "把客厅灯调暗一点，空调设到26度",
+     [("light", "decrease", "brightness", None), ("climate", "set", "temperature", 26)]),
+    ("smart_home", "把厨房和客厅的灯都关掉",
+     [("light", "turn_off", None, None), ("light", "turn_off", None, None)]),
+    ("ultrasound", "increase the gain and depth",
+     [("ultrasound", "increase", "gain", None), ("ultrasound", "increase", "depth", None)]),
+    ("drone", "起飞然后上升10米",
+     [("drone", "take_off", None, None), ("drone", "move", None, 10)]),
+])
+def test_one_utterance_several_items(name, text, expected):
+    parsed = understand(name, text)
+    assert [fields(i, "device", "action", "attribute", "value") for i in parsed.items] == expected
+
+
+def test_several_defects_share_the_spoken_asset():
+    parsed = understand("power_line", "tower 3 has a missing bolt and a cracked insulator")
+    assert [fields(i, "component", "defect", "asset") for i in parsed.items] == [
+        ("bolt", "missing", {"type": "tower", "id": "3"}),
+        ("insulator", "crack", {"type": "tower", "id": "3"})]
+
+
+@pytest.mark.parametrize("name, text", [
+    ("smart_home", "what's the weather tomorrow"), ("smart_home", "讲个笑话"),
+    ("power_line", "everything looks fine on tower 8"), ("power_line", "12号塔没什么问题"),
+    ("drone", "flip upside down"), ("drone", "电量不够了"), ("drone", "don't land yet"),
+    ("ultrasound", "take a deep breath and hold it"), ("ultrasound", "删除上一张图"),
+])
+def test_chatter_negations_and_unsupported_requests_give_nothing(name, text):
+    assert understand(name, text).items == ()
+
+
+@pytest.mark.parametrize("name, text, topic", [
+    ("ultrasound", "what is the normal gallbladder wall thickness", "gallbladder"),
+    ("ultrasound", "胆总管多宽算正常", "bile_duct"),
+    ("power_line", "what's the torque for an M16 bolt", "torque"),
+    ("smart_home", "is the front door locked", None),
+])
+def test_questions_about_the_profile_are_queries(name, text, topic):
+    items = understand(name, text).items
+    assert [(i["kind"], i["topic"]) for i in items] == [("query", topic)]
+
+
+def test_query_reply_comes_from_the_local_reference():
+    parsed = understand("ultrasound", "what is the normal gallbladder wall thickness")
+    assert "3 millimetres" in parsed.reply
+
+
+def test_relative_change_uses_session_state_and_reply_says_the_new_value():
+    und = Understander(profile("smart_home"))
+    first = und.parse("set the living room light to 80 percent")
+    assert first.reply == "Living room light set to 80 %."
+    dimmed = und.parse("make it a bit darker")   # pronoun: the light addressed last
+    item = dimmed.items[0]
+    assert fields(item, "action", "attribute", "value", "target") == ("decrease", "brightness", None, "living room")
+    assert dimmed.reply == "Living room light dimmed to 60 %."
+    und.reset()
+    assert und.parse("dim the living room light").reply == "Living room light dimmed."
+
+
+def test_relative_change_in_chinese_with_a_said_step():
+    und = Understander(profile("smart_home"))
+    und.parse("空调调到24度")
+    parsed = und.parse("空调温度调高两度")
+    assert fields(parsed.items[0], "action", "value") == ("increase", 2)
+    assert parsed.reply == "温控器温度已调高到26度。"
+
+
+def test_chinese_defect_reply_matches_the_issue_example():
+    parsed = understand("power_line", "12号塔右侧绝缘子有裂纹，比较严重")
+    assert parsed.reply == "已记录：12号塔右侧绝缘子裂纹，严重程度高。"
+    assert parsed.lang == "zh"
+
+
+def test_english_defect_reply():
+    parsed = understand("power_line", "tower twelve right insulator is cracked, pretty bad")
+    assert parsed.reply == "Logged: crack on the right insulator at tower 12, severity high."
+
+
+def test_incomplete_report_gets_a_clarifying_question_not_an_item():
+    parsed = understand("power_line", "11号塔绝缘子")
+    assert parsed.items == () and parsed.path == "none"
+    assert parsed.reply == "11号塔绝缘子有什么问题？"
+
+
+class RecordingLlm:
+    """A protocol-boundary fake of LlmParser: records calls, answers what it is told."""
+
+    def __init__(self, answer: list[dict]) -> None:
+        self.answer, self.calls, self.loaded = answer, [], False
+
+    def load(self) -> float:
+        self.loaded = True
+        return 0.0
+
+    def parse(self, text: str, lang: str) -> list[dict]:
+        self.calls.append((text, lang))
+        return list(self.answer)
+
+
+def test_llm_is_not_asked_when_the_templates_are_sure_or_for_chatter():
+    llm = RecordingLlm([])
+    und = Understander(profile("drone"), llm=llm)
+    und.parse("take off")
+    und.parse("nice view up here")
+    assert llm.calls == [] and not llm.loaded
+
+
+def test_llm_is_loaded_and_asked_when_templates_find_nothing_about_the_profile():
+    answer = [{"kind": "defect_report", "component": "insulator", "defect": "crack",
+               "asset": {"type": "tower", "id": "12"}, "position": None, "severity": None, "confidence": 0.7}]
+    llm = RecordingLlm(answer)
+    parsed = Understander(profile("power_line"), llm=llm).parse("in support later cracked tower twelve bits")
+    parsed = Understander(profile("power_line"), llm=llm).parse("11号塔绝缘子")
+    assert llm.loaded and llm.calls[-1] == ("11号塔绝缘子", "zh")
+    assert parsed.path == "llm" and parsed.items[0]["component"] == "insulator"
+
+
+def test_an_llm_answer_outside_the_allow_list_is_dropped():
+    bad = [{"kind": "device_command", "device": "toaster", "target": None, "action": "explode",
+            "attribute": None, "value": None, "unit": None, "confidence": 0.9},
+           {"kind": "defect_report", "component": "insulator", "defect": "haunted", "asset": None,
+            "position": None, "severity": None, "confidence": 0.9}]
+    parsed = Understander(profile("power_line"), llm=RecordingLlm(bad)).parse("11号塔绝缘子")
+    assert parsed.items == () and parsed.path == "none"
+    assert parsed.reply  # a clarifying reply, never an invented command
+
+
+def test_templates_only_mode_stops_llm_calls():
+    llm = RecordingLlm([])
+    und = Understander(profile("power_line"), llm=llm)
+    und.set_llm_enabled(False)
+    und.parse("11号塔绝缘子")
+    assert llm.calls == []
+
+
+def test_to_dict_is_exactly_the_contract_parse_object():
+    parsed = understand("smart_home", "turn on the kitchen lights")
+    assert list(parsed.to_dict()) == ["text", "items", "reply", "path", "elapsed_ms"]
+    item = parsed.items[0]
+    assert list(item) == ["kind", "device", "target", "action", "attribute", "value", "unit", "confidence"]
+    assert 0 <= item["confidence"] <= 1
