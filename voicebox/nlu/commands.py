@@ -177,7 +177,11 @@ def _targets(tags: list[Tag], cls: str, attrs: list, profile) -> list[tuple[str 
         homes = _homes(profile, [name for name, _ in seen])
         # "厨房和客厅的灯": an area beside a named device means that area's device of the same kind
         more = [(a, seen[0][1], False) for a in areas if a not in homes]
-        return [(name, dev, False) for name, dev in seen] + more
+        # "turn off the fan and the tv": a device word beside a named device of another kind
+        kinds = {dev for _, dev in seen}
+        others = dict.fromkeys(t.get("device") for t in tags if "device" in t.sources
+                               and "entity" not in t.fields and t.get("device") not in kinds)
+        return [(name, dev, False) for name, dev in seen] + more + [(None, d, False) for d in others]
     device, defaulted = _device(tags, cls, attrs, profile)
     if device is None:
         return []

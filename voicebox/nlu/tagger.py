@@ -56,29 +56,57 @@ class Tagger:
         # a repair may not swallow a word the lexicon knows as content ("turn tv" is not "turn it off")
         known = {i for i, found in enumerate(exact) if any(_content(e) or e.fields.get("role") in _HARD_ROLES
                                                             for m in found for e in m[1])}
+        plan = self._plan(tokens, exact, known)
         tags: list[Tag] = []
         i = 0
         while i < len(tokens):
+            kind, end, repair = plan[i]
             tok = tokens[i]
-            if tok.text in (",", "?"):
-                tags.append(Tag(i, i + 1, {"role": "split" if tok.text == "," else "question",
-                                           "hard": True}, text=tok.text))
-                i += 1
-                continue
-            end = max((m[0] for m in exact[i]), default=i)
-            # an exact match of two or more tokens is trusted; shorter ones may lose to a longer repair
-            repair = self._repair(tokens, i, known, i in known) if self.fuzzy and end - i < 2 else None
-            if repair is not None and repair.end > end:
+            if kind == "question":
+                tags.append(Tag(i, end, {"role": "question"}, text="".join(t.text for t in tokens[i:end])))
+            elif kind == "mark":
+                tags.append(Tag(i, end, {"role": "split" if tok.text == "," else "question", "hard": True},
+                                text=tok.text))
+            elif kind == "repair":
                 tags.append(self._repaired(tokens, i, repair))
-                i = repair.end
-            elif end > i:
+            elif kind == "exact":
                 tags.append(_merge([m for m in exact[i] if m[0] == end], tokens, i, end))
-                i = end
-            else:
-                if tok.is_num:
-                    tags.append(Tag(i, i + 1, {"number": tok.num}, frozenset({"number"}), tok.text))
-                i += 1
+            elif tok.is_num:
+                tags.append(Tag(i, end, {"number": tok.num}, frozenset({"number"}), tok.text))
+            i = end
         return _mark_leads(tags)
+
+    def _plan(self, tokens: list[Token], exact: list, known: set[int]) -> list[tuple]:
+        """The segmentation that covers most tokens with lexicon phrases (exact before repaired,
+        then fewest pieces): "后门锁上" is 后门 + 锁上, not 后门锁 + an unknown 上."""
+        n = len(tokens)
+        # from each position on: tokens covered, fewest pieces, fewest repairs; ties go to the
+        # longer first piece, then to content words over fillers
+        # (tokens covered, -pieces, -repairs, tokens covered by content)
+        best: list[tuple[int, int, int, int]] = [(0, 0, 0, 0)] * (n + 1)
+        plan: list[tuple] = [("skip", k + 1, None) for k in range(n)]
+        questions = [j for j in range(n) if _a_not_a(tokens, j)]
+        for i in reversed(range(n)):
+            # nothing may run into a 大不大 question: "风大不大" is 风 + 大不大
+            limit = min((j for j in questions if j > i), default=n + 1)
+            if tokens[i].text in (",", "?"):
+                best[i], plan[i] = best[i + 1], ("mark", i + 1, None)
+                continue
+            if _a_not_a(tokens, i):  # 大不大, 好没好: a yes/no question in Chinese
+                best[i], plan[i] = _add(best[i + 3], 3, False, 0), ("question", i + 3, None)
+                continue
+            options = [(best[i + 1], ("skip", i + 1, None))]
+            for end in {m[0] for m in exact[i] if m[0] <= limit}:
+                content = any(_content(e) for m in exact[i] if m[0] == end for e in m[1])
+                options.append((_add(best[end], end - i, content, 0), ("exact", end, None)))
+            longest = max((m[0] for m in exact[i]), default=i)
+            # an exact match of two or more tokens is trusted; shorter ones may lose to a longer repair
+            repair = self._repair(tokens, i, known, i in known) if self.fuzzy and longest - i < 2 else None
+            if repair is not None and longest < repair.end <= limit:
+                options.append((_add(best[repair.end], repair.end - i, True, 1), ("repair", repair.end, repair)))
+            score, plan[i] = max(options, key=lambda o: (*o[0][:3], o[1][1], o[0][3]))
+            best[i] = score
+        return plan
 
     def _repair(self, tokens: list[Token], i: int, known: set[int], anchored: bool) -> Repair | None:
         tok = tokens[i]
@@ -93,6 +121,16 @@ class Tagger:
         entries = self.lex.phrases[repair.phrase]
         tag = _merge([(repair.end, entries, {})], tokens, i, repair.end)
         return Tag(tag.start, tag.end, tag.fields, tag.sources, tag.text, repair.score)
+
+
+def _a_not_a(tokens: list[Token], i: int) -> bool:
+    return i + 2 < len(tokens) and tokens[i].cjk and tokens[i + 1].text in ("不", "没") \
+        and tokens[i].text == tokens[i + 2].text and not tokens[i].is_num
+
+
+def _add(score: tuple, span: int, content: bool, repairs: int) -> tuple:
+    covered, pieces, fuzzy, by_content = score
+    return covered + span, pieces - 1, fuzzy - repairs, by_content + (span if content else 0)
 
 
 def _mark_leads(tags: list[Tag]) -> list[Tag]:
