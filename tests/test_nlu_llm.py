@@ -33,7 +33,7 @@ def test_chatter_does_not_load_the_model(understander):
     assert parsed.items == () and not understander.llm.loaded
 
 
-@pytest.mark.parametrize("text", ["11号塔绝缘子", "tower eleven insulator looks odd"])
+@pytest.mark.parametrize("text", ["4号塔地线秀实", "tower eleven insulator looks odd"])
 def test_what_the_templates_miss_goes_to_the_model_and_comes_back_gated(understander, text):
     parsed = understander.parse(text)
     assert parsed.extra["llm_used"] and understander.llm.loaded

@@ -173,10 +173,18 @@ def test_llm_is_loaded_and_asked_when_templates_find_nothing_about_the_profile()
     answer = [{"kind": "defect_report", "component": "insulator", "defect": "crack",
                "asset": {"type": "tower", "id": "12"}, "position": None, "severity": None, "confidence": 0.7}]
     llm = RecordingLlm(answer)
-    parsed = Understander(profile("power_line"), llm=llm).parse("in support later cracked tower twelve bits")
-    parsed = Understander(profile("power_line"), llm=llm).parse("11号塔绝缘子")
-    assert llm.loaded and llm.calls[-1] == ("11号塔绝缘子", "zh")
+    parsed = Understander(profile("power_line"), llm=llm).parse("4号塔地线秀实")
+    assert llm.loaded and llm.calls == [("4号塔地线秀实", "zh")]
     assert parsed.path == "llm" and parsed.items[0]["component"] == "insulator"
+
+
+def test_llm_is_not_asked_when_every_word_was_understood_or_denied():
+    llm = RecordingLlm([])
+    und = Understander(profile("power_line"), llm=llm)
+    assert und.parse("11号塔绝缘子").reply == "11号塔绝缘子有什么问题？"   # ask the speaker instead
+    und.parse("8号塔一切正常")
+    und.parse("现在去13号塔")
+    assert llm.calls == []
 
 
 def test_an_llm_answer_outside_the_allow_list_is_dropped():
@@ -184,7 +192,7 @@ def test_an_llm_answer_outside_the_allow_list_is_dropped():
             "attribute": None, "value": None, "unit": None, "confidence": 0.9},
            {"kind": "defect_report", "component": "insulator", "defect": "haunted", "asset": None,
             "position": None, "severity": None, "confidence": 0.9}]
-    parsed = Understander(profile("power_line"), llm=RecordingLlm(bad)).parse("11号塔绝缘子")
+    parsed = Understander(profile("power_line"), llm=RecordingLlm(bad)).parse("4号塔地线秀实")
     assert parsed.items == () and parsed.path == "none"
     assert parsed.reply  # a clarifying reply, never an invented command
 
@@ -193,7 +201,7 @@ def test_templates_only_mode_stops_llm_calls():
     llm = RecordingLlm([])
     und = Understander(profile("power_line"), llm=llm)
     und.set_llm_enabled(False)
-    und.parse("11号塔绝缘子")
+    und.parse("4号塔地线秀实")
     assert llm.calls == []
 
 

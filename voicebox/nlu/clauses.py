@@ -35,8 +35,9 @@ def has_content(tags: list[Tag]) -> bool:
 
 
 def about_profile(tags: list[Tag]) -> bool:
-    """Whether the utterance names anything of the profile (a bare number or "left" does not)."""
-    return any(k in t.fields for t in tags for k in SUBJECTS)
+    """Whether the utterance names something to act on or report (a place, a tower number, a
+    bare number or "left" alone do not)."""
+    return any(k in t.fields for t in tags for k in SUBJECTS if k not in ("area", "asset"))
 
 
 def split(tags: list[Tag], lang: str) -> list[list[Tag]]:

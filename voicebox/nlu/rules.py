@@ -15,7 +15,7 @@ from voicebox.nlu.lexicon import Lexicon
 from voicebox.nlu.lexicon import load as load_lexicon
 from voicebox.nlu.reports import query, reports
 from voicebox.nlu.tagger import Tag, Tagger
-from voicebox.nlu.text import normalise, tokenize
+from voicebox.nlu.text import Token, normalise, tokenize
 
 
 @dataclass
@@ -25,8 +25,9 @@ class RulesResult:
     drafts: list[Draft] = field(default_factory=list)
     tags: list[Tag] = field(default_factory=list)
     partial: list[dict] = field(default_factory=list)   # e.g. a component without a defect
-    content: bool = False                                 # any profile word at all
-    negated: bool = False
+    content: bool = False                                 # names something of the profile
+    negated: bool = False                                 # a negation or an aside anywhere
+    unknown: int = 0                                      # words no lexicon phrase explains
 
     @property
     def confidence(self) -> float:
@@ -48,14 +49,19 @@ class Rules:
         self.parse("你好" if self.lang == "zh" else "hello")
 
     def tag(self, text: str) -> list[Tag]:
-        tokens = tokenize(normalise(text), lambda w: w in self.lex.words)
-        return self.tagger.tag(tokens)
+        return self.tagger.tag(self.tokens(text))
+
+    def tokens(self, text: str) -> list[Token]:
+        return tokenize(normalise(text), lambda w: w in self.lex.words)
 
     def parse(self, text: str) -> RulesResult:
-        tags = self.tag(text)
-        result = RulesResult(tags=tags, content=clause_mod.about_profile(tags))
+        tokens = self.tokens(text)
+        tags = self.tagger.tag(tokens)
+        covered = {k for t in tags for k in range(t.start, t.end)}
+        result = RulesResult(tags=tags, content=clause_mod.about_profile(tags),
+                             negated=any(t.role in ("negation", "aside") for t in tags),
+                             unknown=sum(1 for k, tok in enumerate(tokens) if k not in covered))
         if any(t.role == "aside" for t in tags):  # said to someone else ("take a deep breath")
-            result.negated = True
             return result
         assets = list({_key(t.get("asset")): t.get("asset") for t in tags if "asset" in t.fields}.values())
         subject: str | None = None  # the component a clause without one goes on talking about
@@ -65,7 +71,6 @@ class Rules:
                 result.drafts.append(asked)
                 continue
             if clause_mod.negated(clause):
-                result.negated = True
                 continue
             found, partial = reports(clause, self.profile, assets, subject)
             subject = found[-1].item["component"] if found else subject

@@ -1,9 +1,11 @@
 """The understanding stage: transcript → items, reply and path, in the utterance's language.
 
 `Understander.parse(text, lang)` runs the templates first (rules.py). The LLM is asked only
-when they found nothing although the utterance spoke of the profile's things, or when what
-they found is unsure (confidence below `[understanding] min_confidence`); chatter and
-out-of-domain requests never reach it. `[understanding] llm_fallback` says "unsure" (both),
+when they found nothing although the utterance named something of the profile and held words
+the lexicon could not explain (a garbled defect: "4号塔地线秀实"), or when what they found is
+unsure (confidence below `[understanding] min_confidence`). Chatter, denials ("8号塔一切正常")
+and fully understood but incomplete reports ("11号塔绝缘子": the speaker is asked instead)
+never reach it: a 270M model asked about them invents items. `[understanding] llm_fallback` says "unsure" (both),
 "nothing" (only the first) or "off".
 
 The LLM is loaded on demand by calling `llm.load()` on the object given as `llm` — in
@@ -117,10 +119,12 @@ class Understander:
 
     def _wants_llm(self, found: RulesResult) -> bool:
         mode = self.profile.understanding.llm_fallback
-        if not self.llm_enabled or mode == "off" or found.negated and not found.drafts:
-            return False
+        if not self.llm_enabled or mode == "off" or found.negated:
+            return False  # "8号塔一切正常", "don't land": nothing for a model to add
         if not found.drafts:
-            return found.content
+            # something of the profile was said, and some words were not understood: a model may
+            # make sense of them; when every word is understood ("11号塔绝缘子"), ask the speaker
+            return found.content and found.unknown > 0
         return mode == "unsure" and found.confidence < self.profile.understanding.min_confidence
 
     def _ask_llm(self, text: str, lang: str) -> list[dict]:
