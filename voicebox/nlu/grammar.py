@@ -3,14 +3,17 @@
 JSON costs the model ~25 forced tokens per item (quotes, keys, braces), and each token is a
 full decode step (~25 ms on two cores), so the model writes one line per utterance instead:
 
-    command light decrease target=living room attribute=brightness; command climate set value=26
-    defect insulator crack asset=tower 12 position=right severity=high
+    command light decrease target: living room attribute: brightness; command climate set value: 26
+    defect insulator crack asset: tower 12 position: right severity: high
     none
 
-A kind tag, the kind's required fields in order, then optional `key=value` fields, items
+A kind tag, the kind's required fields in order, then optional `key: value` fields, items
 joined by "; ". Every value is an alternative of the grammar, taken from the schema's enums
-(the profile's allow-list), so nothing outside it can be written. Fields the parser fills
-itself (`kind`, `confidence`, the query's `question`) and free-text fields are not generated.
+(the profile's allow-list), so nothing outside it can be written. Values are written as words
+("turn off", "bird nest") after a space: those are the tokens the utterance itself is made of,
+which a small model copies far more readily than `turn_off` or `=kitchen`. Fields the parser
+fills itself (`kind`, `confidence`, the query's `question`) and free-text fields are not
+generated.
 """
 from __future__ import annotations
 
@@ -97,16 +100,16 @@ def gbnf(schema: dict) -> str:
         for f in form.fields:
             rule = f"{form.tag}-{f.name.replace('_', '-')}"
             rules.append(f"{rule} ::= {_alternatives(f)}")
-            parts.append(f'" " {rule}' if f.required else f'(" {f.name}=" {rule})?')
+            parts.append(f'" " {rule}' if f.required else f'(" {f.name}: " {rule})?')
         rules.append(f"{form.tag}-item ::= " + " ".join(parts))
     return "\n".join(rules) + "\n"
 
 
 def _alternatives(f: Field) -> str:
-    alts = [_lit(c) for c in sorted(f.choices)]
+    alts = [_lit(spoken(c)) for c in sorted(f.choices)]
     alts += ["number"] if f.number else []
     if f.asset_types:
-        alts.append("(" + " | ".join(_lit(t) for t in f.asset_types) + ') " " asset-id')
+        alts.append("(" + " | ".join(_lit(spoken(t)) for t in f.asset_types) + ') " " asset-id')
     return " | ".join(alts)
 
 
@@ -129,17 +132,22 @@ def render(items: list[dict], schema: dict) -> str:
             if value is None:
                 continue
             text = _value_text(value)
-            words.append(text if f.required else f"{f.name}={text}")
+            words.append(text if f.required else f"{f.name}: {text}")
         lines.append(" ".join(words))
     return SEPARATOR.join(lines)
 
 
+def spoken(value: str) -> str:
+    """A canonical value as the model writes it: words, not snake_case."""
+    return value.replace("_", " ")
+
+
 def _value_text(value) -> str:
     if isinstance(value, dict):
-        return f"{value['type']} {value['id']}"
+        return f"{spoken(value['type'])} {value['id']}"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return spoken(str(value))
 
 
 def read(text: str, schema: dict) -> list[dict]:
@@ -162,25 +170,40 @@ def _read_item(form: Form, rest: str) -> dict | None:
     item: dict = {"kind": form.kind}
     optional = [f for f in form.fields if not f.required]
     names = "|".join(re.escape(f.name) for f in optional) or "(?!)"
-    head, *pairs = re.split(rf" (?=(?:{names})=)", " " + rest)
-    words = head.split()
-    required = [f for f in form.fields if f.required]
-    if len(words) != len(required):
+    head, *pairs = re.split(rf" (?=(?:{names}): )", " " + rest)
+    for f in (f for f in form.fields if f.required):
+        value, head = _take(f, head)
+        if value is None:
+            return None
+        item[f.name] = value
+    if head.strip():
         return None
-    for f, word in zip(required, words):
-        item[f.name] = _parse_value(f, word)
     for pair in pairs:
-        key, _, value = pair.partition("=")
+        key, _, value = pair.partition(": ")
         f = next(f for f in optional if f.name == key)
         item[f.name] = _parse_value(f, value.strip())
     return item
 
 
+def _take(f: Field, text: str) -> tuple[str | None, str]:
+    """The longest choice of `f` that `text` starts with (as whole words), and the rest."""
+    text = text.lstrip()
+    for choice in sorted(f.choices, key=len, reverse=True):
+        word = spoken(choice)
+        if text == word or text.startswith(word + " "):
+            return choice, text[len(word):]
+    return None, text
+
+
 def _parse_value(f: Field, text: str):
     if f.asset_types:
-        kind, _, ident = text.partition(" ")
-        return {"type": kind, "id": ident}
+        kind, _, ident = text.rpartition(" ")
+        return {"type": _canonical(f.asset_types, kind), "id": ident}
     if f.number and NUMBER.fullmatch(text):
         number = float(text)
         return int(number) if number.is_integer() else number
-    return text
+    return _canonical(f.choices, text)
+
+
+def _canonical(choices: tuple[str, ...], text: str) -> str:
+    return next((c for c in choices if spoken(c) == text), text)

@@ -12,7 +12,9 @@
     Output:                            ← the grammar takes over here
 
 The examples come from the profile (`[llm] examples`, items in contract form) and are checked
-against its allow-list when the prompt is built, so a bad example stops with exit 2.
+against its allow-list when the prompt is built, so a bad example stops with exit 2. Spoken
+numbers are written as digits first ("twenty two" → 22, "十二号塔" → 12号塔) with the template
+path's own number reader, so the model copies values instead of translating them.
 """
 from __future__ import annotations
 
@@ -63,8 +65,28 @@ def _render(profile, schema: dict, index: int, example) -> str:
 
 def utterance_block(text: str) -> str:
     """`Input: <text>` and the `Output:` cue the grammar continues from."""
-    clean = " ".join(text.split())[:MAX_INPUT_CHARS]
+    clean = with_digits(" ".join(text.split())[:MAX_INPUT_CHARS])
     return f"Input: {clean}\nOutput:"
+
+
+def with_digits(text: str) -> str:
+    """The text with spoken numbers as digits, in the normalised form the templates see."""
+    from voicebox.nlu import text as nlu_text
+
+    out = ""
+    for token in nlu_text.tokenize(nlu_text.normalise(text)):
+        word = token.text if token.num is None else _number(token.num)
+        glued = token.cjk or (out[-1:] and _is_cjk(out[-1])) or word in (",", "?")
+        out += word if not out or glued else " " + word
+    return out.replace("100分之", "百分之")  # the reader takes 百 of 百分之 (percent) for 100
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff"
 
 
 def example_block(text: str, line: str) -> str:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SEQ = 0
+KEEP_STATES = 16  # older prefix states (earlier prompts or models) are removed beyond this
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,16 @@ class PrefixCache:
             partial.unlink(missing_ok=True)
             return f"warm start off: could not write {partial}"
         os.replace(partial, path)
+        _prune(path.parent)
         return ""
+
+
+def _prune(directory: Path) -> None:
+    """Drop the least recently written states beyond KEEP_STATES (each ~18 KB per prefix token)."""
+    states = sorted(directory.glob("prefix-*.state"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in states[KEEP_STATES:]:
+        old.unlink(missing_ok=True)
+        _record_path(old).unlink(missing_ok=True)
 
 
 def _restore_pays(record: dict) -> bool:
