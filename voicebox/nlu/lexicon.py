@@ -25,7 +25,7 @@ from typing import Any
 from voicebox import paths
 from voicebox.errors import ConfigError
 from voicebox.nlu.templates import expand
-from voicebox.nlu.text import normalise, tokenize
+from voicebox.nlu.text import join_tokens, normalise, tokenize
 
 # Tables whose entries map a canonical value to phrases.
 VALUE_TABLES = ("device", "verb", "attribute", "number", "unit", "direction", "step", "component",
@@ -77,11 +77,10 @@ class Lexicon:
                 key = SLOT + tok.text[1] if tok.text.startswith("{") else tok.key
                 node = node.setdefault(key, {})
             node.setdefault(None, []).append(entry)
-            joiner = "" if self.lang == "zh" else " "
             if not any(t.text.startswith("{") for t in tokens):
-                self.phrases.setdefault(joiner.join(t.text for t in tokens), []).append(entry)
+                self.phrases.setdefault(join_tokens([t.text for t in tokens]), []).append(entry)
             else:
-                runs = joiner.join(t.text if not t.text.startswith("{") else "|" for t in tokens)
+                runs = join_tokens([t.text if not t.text.startswith("{") else "|" for t in tokens])
                 self.pieces.update(p.strip() for p in runs.split("|") if p.strip())
             self.words.update(t.text for t in tokens if not t.text.startswith("{"))
             if display and display[1] not in self.names.setdefault(display[0], {}):

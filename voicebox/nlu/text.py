@@ -125,7 +125,7 @@ def _fold_numbers(raw: list[str]) -> list[Token]:
         if used and raw[i] == "一" and used == 1 and i + 1 < len(raw) and raw[i + 1] in _CLASSIFIERS:
             used = 0
         if used:
-            surface = _join(raw[i:i + used])
+            surface = join_tokens(raw[i:i + used])
             out.append(Token(surface, surface, value, cjk=bool(_HAS_CJK.match(raw[i]))))
             i += used
             continue
@@ -136,7 +136,7 @@ def _fold_numbers(raw: list[str]) -> list[Token]:
     return out
 
 
-def _join(words: list[str]) -> str:
+def join_tokens(words: list[str]) -> str:
     """Surface of a run of tokens: Chinese characters join directly, words with spaces."""
     text = ""
     for w in words:
