@@ -33,11 +33,22 @@ $(STAMPS)/install: pyproject.toml $(BIN)/python $(STAMPS)/apt
 models: $(STAMPS)/install
 	$(BIN)/voicebox models pull
 
-demo: setup
+# The main job: `voicebox run` on two sample sessions (synthesised once with Piper into
+# out/samples/, git-ignored), printing the events and writing the spoken replies to a WAV.
+SESSIONS := smart_home power_line
+
+out/samples/.made: tools/make_samples.py | setup
+	$(BIN)/python tools/make_samples.py --force
+	@touch $@
+
+demo: setup out/samples/.made
 	$(BIN)/voicebox models verify
-	@mkdir -p out
-	$(BIN)/voicebox say "Hello. This is voicebox, your offline voice assistant. The living room light is now on." -o out/demo.wav
-	@echo "demo: listen to out/demo.wav"
+	@for s in $(SESSIONS); do \
+	  echo "== voicebox run --profile $$s --input out/samples/$$s.flac --events - --speak-to out/$${s}_replies.wav"; \
+	  $(BIN)/voicebox run --profile $$s --input out/samples/$$s.flac --events - \
+	    --speak-to out/$${s}_replies.wav || exit $$?; \
+	done
+	@echo "demo: the sessions' scripts are in out/samples/*.txt, the spoken replies in out/*_replies.wav"
 
 test: setup
 	$(BIN)/python -m pytest

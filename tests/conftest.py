@@ -24,15 +24,16 @@ def store() -> ModelStore:
 
 
 @functools.lru_cache(maxsize=None)
-def _voice(length_scale: float | None) -> PiperTts:
-    tts = PiperTts(default_store(), "piper-en_US-joe-medium", length_scale)
+def _voice(length_scale: float | None, exact: bool = False) -> PiperTts:
+    noise = 0.0 if exact else None
+    tts = PiperTts(default_store(), "piper-en_US-joe-medium", length_scale, noise, noise)
     tts.load()
     return tts
 
 
 @functools.lru_cache(maxsize=256)
-def _speech(text: str, length_scale: float | None) -> np.ndarray:
-    tts = _voice(length_scale)
+def _speech(text: str, length_scale: float | None, exact: bool = False) -> np.ndarray:
+    tts = _voice(length_scale, exact)
     parts = list(tts.synthesize(text))
     audio = np.concatenate([p.samples for p in parts]).astype(np.float32) / 32768.0
     audio = soxr.resample(audio, parts[0].sample_rate, RATE)
@@ -41,9 +42,10 @@ def _speech(text: str, length_scale: float | None) -> np.ndarray:
 
 @pytest.fixture(scope="session")
 def speech():
-    """speech(text, length_scale=None) -> int16 mono 16 kHz samples of Piper saying `text`."""
-    def make(text: str, length_scale: float | None = None) -> np.ndarray:
-        return _speech(text, length_scale).copy()
+    """speech(text, length_scale=None, exact=False) -> int16 mono 16 kHz samples of Piper saying
+    `text`; `exact` turns off Piper's sampling noise, so the audio is the same in every run."""
+    def make(text: str, length_scale: float | None = None, exact: bool = False) -> np.ndarray:
+        return _speech(text, length_scale, exact).copy()
     return make
 
 

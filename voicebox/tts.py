@@ -24,10 +24,14 @@ class Speech:
 class PiperTts:
     """A Piper voice from the model manager; `load()` opens the ONNX session, `unload()` drops it."""
 
-    def __init__(self, store: ModelStore, voice_id: str, length_scale: float | None = None) -> None:
+    def __init__(self, store: ModelStore, voice_id: str, length_scale: float | None = None,
+                 noise_scale: float | None = None, noise_w: float | None = None) -> None:
+        """`noise_scale`/`noise_w` None keep the voice's own sampling noise; 0 makes the audio
+        the same on every call (tests that must hear exactly the same speech each run)."""
         self.store = store
         self.voice_id = voice_id
         self.length_scale = length_scale
+        self.noise_scale, self.noise_w = noise_scale, noise_w
         self._voice = None
 
     @property
@@ -67,7 +71,8 @@ class PiperTts:
         self.load()
         from piper import SynthesisConfig
 
-        config = SynthesisConfig(length_scale=self.length_scale)
+        config = SynthesisConfig(length_scale=self.length_scale, noise_scale=self.noise_scale,
+                                 noise_w_scale=self.noise_w)
         for chunk in self._voice.synthesize(text, syn_config=config):
             yield Speech(chunk.audio_int16_array, chunk.sample_rate)
 

@@ -49,11 +49,13 @@ def assemble(profile, store: ModelStore, lang: str, emit: Emit, clock: Callable[
         power.add("tts", voice, idle_s=profile.power.tts_idle_s)
         speaker = Speaker(power.handle("tts"), sink, gap_s)
     llm_handle = power.handle("llm") if llm is not None else None
+    understander = Understander(profile, llm=llm_handle)
+    understander.load()                       # lexicons and indexes now, not in the first command
     stages = Stages(
         frontend=frontend,
         preroll=Preroll(profile.wake.buffer_s),
         listener=Listener(power.handle("asr"), SileroVad(store), profile.asr),
-        understander=Understander(profile, store, llm_handle),
+        understander=understander,
         speaker=speaker,
         outbox=outbox,
         llm=llm_handle,
