@@ -37,8 +37,10 @@ class PulseServer:
             pytest.skip(f"PulseAudio is not installed ({', '.join(missing)} missing; `make test` installs it)")
         (self.root / "runtime").mkdir(parents=True, exist_ok=True)
         (self.root / "home").mkdir(exist_ok=True)
-        loads = [f"--load=module-native-protocol-unix auth-anonymous=1 socket={self.socket}"]
-        loads += [f"--load=module-null-sink sink_name={s} rate={self.rate} channels=1" for s in self.sinks]
+        # The sinks before the socket: a client that connects (or reconnects, after a restart)
+        # while PULSE_SOURCE does not exist yet is put on a fallback source and stays there.
+        loads = [f"--load=module-null-sink sink_name={s} rate={self.rate} channels=1" for s in self.sinks]
+        loads += [f"--load=module-native-protocol-unix auth-anonymous=1 socket={self.socket}"]
         self.proc = subprocess.Popen(
             ["pulseaudio", "--daemonize=no", "--exit-idle-time=-1", "-n", "--use-pid-file=false",
              "--system=false", "--disable-shm=true", "--log-target=stderr", *loads],

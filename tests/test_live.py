@@ -1,5 +1,6 @@
-"""The live path: a private PulseAudio server with a null sink; audio played into the sink is
-recorded from its monitor through sounddevice (ALSA's `pulse` device) by `voicebox wake`.
+"""The live path: a private PulseAudio server with a null sink (tests/pulse.py); audio played
+into the sink is recorded from its monitor through sounddevice (ALSA's `pulse` device) by
+`voicebox wake`.
 
 Skips only when PulseAudio cannot start here (`make test` installs it: pulseaudio,
 pulseaudio-utils, libasound2-plugins, libportaudio2).
@@ -7,9 +8,7 @@ pulseaudio-utils, libasound2-plugins, libportaudio2).
 from __future__ import annotations
 
 import json
-import os
 import queue
-import shutil
 import signal
 import subprocess
 import sys
@@ -22,66 +21,19 @@ import pytest
 import soundfile as sf
 
 from conftest import silence
+from pulse import PulseServer
 
-SINK = "voicebox_test"
-
-
-class Pulse:
-    """A PulseAudio server of our own: its socket in a temporary directory, one null sink."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.socket = root / "native"
-        self.env = {**os.environ, "PULSE_SERVER": f"unix:{self.socket}", "PULSE_SINK": SINK,
-                    "PULSE_SOURCE": f"{SINK}.monitor", "PULSE_RUNTIME_PATH": str(root),
-                    "PULSE_STATE_PATH": str(root), "HOME": str(root)}
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.socket.unlink(missing_ok=True)
-        self.process = subprocess.Popen(
-            ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no",
-             "--disable-shm=yes", "-L", f"module-null-sink sink_name={SINK} rate=48000 channels=2",
-             "-L", f"module-native-protocol-unix socket={self.socket} auth-anonymous=1"],
-            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(self.process.stderr.read().decode(errors="replace").strip()[-300:])
-            sources = subprocess.run(["pactl", "list", "short", "sources"], env=self.env,
-                                     capture_output=True, text=True).stdout
-            if f"{SINK}.monitor" in sources:
-                return
-            time.sleep(0.1)
-        raise RuntimeError("no answer on its socket within 10 s")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
-
-    def play(self, path: Path) -> None:
-        subprocess.run(["paplay", f"--device={SINK}", str(path)], env=self.env, check=True, timeout=60)
+SINK = "vb_in"
 
 
 @pytest.fixture
 def pulse(tmp_path):
-    if not shutil.which("pulseaudio") or not shutil.which("paplay"):
-        pytest.skip("PulseAudio is not installed (make test installs pulseaudio and pulseaudio-utils)")
-    server = Pulse(tmp_path / "pulse")
-    server.root.mkdir()
-    try:
-        server.start()
-    except RuntimeError as err:
-        server.stop()
-        pytest.skip(f"PulseAudio cannot start here: {err}")
-    yield server
-    server.stop()
+    with PulseServer(tmp_path, sinks=(SINK,)) as server:
+        yield server
+
+
+def listen_env(server: PulseServer) -> dict:
+    return server.env(source=f"{SINK}.monitor", sink=SINK)
 
 
 class Listener:
@@ -125,11 +77,11 @@ def wake_wav(speech, tmp_path) -> Path:
 
 
 def test_wake_word_played_into_the_sink_is_heard_on_its_monitor(pulse, wake_wav):
-    listener = Listener(pulse.env)
+    listener = Listener(listen_env(pulse))
     try:
         ready = listener.next(listener.err, "ready", 120)
         assert ready["input"] == "MicSource" and ready["device"] == "pulse"
-        pulse.play(wake_wav)
+        pulse.play(wake_wav, SINK)
         wake = listener.next(listener.out, "wake", 20)
         assert wake["name"] == "hey_jarvis" and wake["score"] >= 0.5
     finally:
@@ -138,10 +90,10 @@ def test_wake_word_played_into_the_sink_is_heard_on_its_monitor(pulse, wake_wav)
 
 
 def test_speaker_sink_plays_into_the_sink_and_the_microphone_hears_it(pulse, wake_wav):
-    listener = Listener(pulse.env)
+    listener = Listener(listen_env(pulse))
     try:
         listener.next(listener.err, "ready", 120)
-        player = subprocess.run([sys.executable, "-c", _PLAY, str(wake_wav)], env=pulse.env,
+        player = subprocess.run([sys.executable, "-c", _PLAY, str(wake_wav)], env=listen_env(pulse),
                                 capture_output=True, text=True, timeout=60)
         assert player.returncode == 0, player.stderr
         played_s, drained_s = map(float, player.stdout.split())
@@ -170,16 +122,16 @@ sink.close()
 def test_microphone_survives_the_sound_server_going_away(pulse, wake_wav, tmp_path):
     profile = tmp_path / "live.toml"
     profile.write_text('[profile]\nname = "live"\n\n[audio]\nretry_s = 0.5\nstall_s = 1.0\n')
-    listener = Listener(pulse.env, "--profile", str(profile))
+    listener = Listener(listen_env(pulse), "--profile", str(profile))
     try:
         listener.next(listener.err, "ready", 120)
-        pulse.stop()  # the device vanishes mid-stream
+        pulse.__exit__()  # the device vanishes mid-stream
         error = listener.next(listener.out, "error", 20)
         assert error["stage"] == "audio" and error["code"] == "audio_device" and "retrying" in error["message"]
         assert listener.process.poll() is None  # reported, not dead
-        pulse.start()
+        pulse.__enter__()
         time.sleep(3.0)  # a retry or two later the stream is open again
-        pulse.play(wake_wav)
+        pulse.play(wake_wav, SINK)
         assert listener.next(listener.out, "wake", 20)["name"] == "hey_jarvis"
     finally:
         listener.stop()

@@ -25,6 +25,7 @@ from voicebox.errors import BadInputError, VoiceboxError
 BLOCK_S = 0.5  # seconds decoded per read from a file: bounded memory for hour-long inputs
 MIC_BLOCK_S = 0.04  # PortAudio callback period: 25 wake-ups a second
 MIC_QUEUE_S = 60.0  # audio the microphone may run ahead of a busy consumer before blocks drop
+MIC_START_S = 5.0  # a stream just opened may take this long for its first block (PulseAudio: ~2 s)
 
 ErrorHandler = Callable[[VoiceboxError], None]
 
@@ -156,6 +157,7 @@ class MicSource(Source):
         except (sd.PortAudioError, ValueError) as err:
             raise DeviceError(f"input device {self.name!r}: cannot open ({reason(err)})") from None
         self._converter = StreamConverter(self.rate)
+        self._starting = True
         self._stream = stream
 
     def _callback(self, indata: np.ndarray, frame_count: int, time_info: object, status: object) -> None:
@@ -171,13 +173,15 @@ class MicSource(Source):
             if self._stream is None:
                 self._reconnect()
                 continue
+            wait = max(self.stall_s, MIC_START_S) if self._starting else self.stall_s
             try:
-                block = self._queue.get(timeout=self.stall_s)
+                block = self._queue.get(timeout=wait)
             except queue.Empty:
                 if not self._closed.is_set():
-                    self._fail(DeviceError(f"input device {self.name!r}: no audio for {self.stall_s:g} s"))
+                    self._fail(DeviceError(f"input device {self.name!r}: no audio for {wait:g} s"))
                 continue
             if block is not None:
+                self._starting = False
                 yield self._converter.push(block)
 
     def _fail(self, err: VoiceboxError) -> None:

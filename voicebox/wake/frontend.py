@@ -134,8 +134,9 @@ class FrontEnd:
             return None
         self._backlog.append((frame, t))
         if self.gate is not None:
+            asked = self.gate.vad_runs
             is_open = self.gate.is_open(frame)
-            self.stats.vad_runs = self.gate.vad_runs
+            self.stats.vad_runs += self.gate.vad_runs - asked
             if not is_open:
                 self.stats.gated += 1
                 return None
