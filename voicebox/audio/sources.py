@@ -23,7 +23,7 @@ from voicebox.audio.settings import Audio
 from voicebox.errors import BadInputError, VoiceboxError
 
 BLOCK_S = 0.5  # seconds decoded per read from a file: bounded memory for hour-long inputs
-MIC_BLOCK_S = 0.04  # PortAudio callback period: 25 wake-ups a second
+MIC_BLOCK_S = 0.08  # PortAudio callback period: one frame, 12.5 wake-ups a second
 MIC_QUEUE_S = 60.0  # audio the microphone may run ahead of a busy consumer before blocks drop
 MIC_START_S = 5.0  # a stream just opened may take this long for its first block (PulseAudio: ~2 s)
 
