@@ -89,6 +89,8 @@ class SpeakerSink:
     def write(self, samples: np.ndarray, rate: int) -> None:
         """Queue a chunk for playback and return; opens the device on first use."""
         samples = _check(samples, rate)
+        if self._stream is not None and not self._stream.active:
+            self._release()  # the device failed since the last chunk: open it again
         if self._stream is None:
             self._open(rate)
         samples = _resample(samples, rate, self.rate)
@@ -107,7 +109,7 @@ class SpeakerSink:
             self.rate = int(info["default_samplerate"])
         try:
             self._stream = sd.OutputStream(device=index, samplerate=self.rate, channels=1, dtype="int16",
-                                           callback=self._callback)
+                                           callback=self._callback, finished_callback=self._finished)
             self._stream.start()
         except (sd.PortAudioError, ValueError) as err:
             self._stream = None
@@ -129,27 +131,45 @@ class SpeakerSink:
             if not self._pending and filled == 0:
                 self._idle.set()  # a whole silent block played: what was queued is out
 
+    def _finished(self) -> None:
+        """The stream stopped (closed, or the device failed): nothing more will play."""
+        with self._lock:
+            self._pending.clear()
+        self._idle.set()
+
     @property
     def playing(self) -> bool:
         return not self._idle.is_set()
 
     def drain(self, timeout: float | None = None) -> bool:
-        """Wait until everything written has been played; False if `timeout` ran out first."""
+        """Wait until everything written has been played; False if `timeout` (default: the
+        queued audio's length plus 2 s, so a dead device cannot hang the caller) ran out first."""
         stream = self._stream
         if stream is None:
             return True
-        if not self._idle.wait(timeout):
+        if not self._idle.wait(self._queued_s() + 2.0 if timeout is None else timeout):
             return False
         time.sleep(stream.latency)  # the last block is still in the device's buffer
         return True
 
     def close(self) -> None:
         """Play what is queued, then release the device."""
+        if self._stream is not None:
+            self._idle.wait(timeout=self._queued_s() + 2.0)
+        self._release()
+
+    def _release(self) -> None:
         stream, self._stream = self._stream, None
         if stream is not None:
-            self._idle.wait(timeout=60.0)
-            stream.stop()
-            stream.close()
+            try:
+                stream.stop()
+                stream.close()
+            except Exception:  # a device that vanished fails here too; it is released either way
+                pass
+
+    def _queued_s(self) -> float:
+        with self._lock:
+            return sum(len(chunk) for chunk in self._pending) / (self.rate or 1)
 
     def __enter__(self) -> "SpeakerSink":
         return self
