@@ -80,8 +80,10 @@ def measure(profile_name: str, always_loaded: bool, audio: np.ndarray) -> dict:
     from voicebox.pipeline.assemble import assemble
     from voicebox.pipeline.governor import Governor
     from voicebox.pipeline.machine import State
+    from voicebox.pipeline.power import limit_malloc_arenas
     from voicebox.pipeline.runner import Runner
 
+    limit_malloc_arenas()                 # as `voicebox run` does
     store = default_store()
     prof = profiles.load(profile_name, store.manifest)
     prof = dataclasses.replace(prof, power=dataclasses.replace(prof.power, always_loaded=always_loaded),

@@ -24,6 +24,7 @@ from voicebox.models import default_store
 from voicebox.pipeline import events as ev
 from voicebox.pipeline.assemble import assemble, preflight
 from voicebox.pipeline.governor import Governor
+from voicebox.pipeline.power import limit_malloc_arenas
 from voicebox.pipeline.runner import Runner
 
 
@@ -74,6 +75,7 @@ def main(args: argparse.Namespace) -> int:
     store, prof, lang = configure(args)
     speak = prof.dialog.speak and not args.no_speak
     preflight(prof, store, lang, speak)
+    limit_malloc_arenas()
     with ExitStack() as stack:
         out = _events_stream(args.events, stack)
         emit = ev.JsonLines(out)
