@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,6 +15,8 @@ import soundfile as sf
 
 from conftest import RATE, silence
 from voicebox.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args: str, **kw) -> subprocess.CompletedProcess:
@@ -89,3 +92,37 @@ def test_a_file_session_writes_events_and_the_replies(tmp_path, speech):
     resident = {e["component"] for e in events if e["type"] == "power" and e["action"] == "load"}
     unloaded = {e["component"] for e in events if e["type"] == "power" and e["action"] == "unload"}
     assert resident == unloaded
+
+
+def test_items_go_to_the_outbox_and_sink_errors_are_events_not_a_crash(tmp_path, speech):
+    profile = tmp_path / "home.toml"
+    profile.write_text((ROOT / "configs" / "smart_home.toml").read_text() + f"""
+[delivery]
+device_id = "test-hub"
+retry_min_s = 0.2
+retry_max_s = 0.5
+
+[delivery.file]
+path = "{tmp_path / 'items.jsonl'}"
+
+[delivery.webhook]                 # nobody listens on port 9: connection refused
+url = "http://127.0.0.1:9/items"
+timeout_s = 1
+""")
+    said = np.concatenate([silence(0.8), speech("hey jarvis", exact=True), silence(0.3),
+                           speech("start the vacuum", exact=True), silence(1.5)])
+    sf.write(tmp_path / "said.wav", said, RATE)
+    done = run("--profile", str(profile), "--input", str(tmp_path / "said.wav"), "--no-speak",
+               "--outbox", str(tmp_path / "outbox.sqlite"))
+    assert done.returncode == 0, done.stderr
+    events = [json.loads(x) for x in done.stdout.splitlines()]
+    items = next(e for e in events if e["type"] == "items")["items"]
+    queued = next(e for e in events if e["type"] == "delivery")
+    assert queued["sinks"] == ["file", "webhook"] and len(queued["ids"]) == len(items) == 1
+    delivered = [json.loads(x) for x in (tmp_path / "items.jsonl").read_text().splitlines()]
+    assert [(d["id"], d["item"]) for d in delivered] == [(queued["ids"][0], items[0])]
+    assert delivered[0]["device"] == "test-hub" and delivered[0]["meta"]["text"]
+    errors = [e for e in events if e["type"] == "error"]
+    assert errors and {(e["stage"], e["sink"], e["code"]) for e in errors} == {("deliver", "webhook", "unreachable")}
+    types = [e["type"] for e in events]          # the outbox may still report while it closes
+    assert set(types[types.index("stopped") + 1:]) <= {"error"}
