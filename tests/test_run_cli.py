@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from conftest import RATE, silence
+from conftest import RATE, noise, silence
 from voicebox.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,3 +126,22 @@ timeout_s = 1
     assert errors and {(e["stage"], e["sink"], e["code"]) for e in errors} == {("deliver", "webhook", "unreachable")}
     types = [e["type"] for e in events]          # the outbox may still report while it closes
     assert set(types[types.index("stopped") + 1:]) <= {"error"}
+
+
+def test_audio_that_breaks_off_is_an_error_event_then_exit_2(tmp_path, speech):
+    said = np.concatenate([silence(0.8), speech("hey jarvis", exact=True), silence(0.3),
+                           speech("start the vacuum", exact=True), silence(8.0),
+                           noise(8.0, level=500)])        # noise: the FLAC has bytes to damage
+    sf.write(tmp_path / "said.flac", said, RATE)
+    data = bytearray((tmp_path / "said.flac").read_bytes())
+    damaged = range(len(data) * 3 // 4, len(data) * 3 // 4 + 4000)
+    for i in damaged:
+        data[i] = (data[i] * 7 + 13) % 256
+    (tmp_path / "damaged.flac").write_bytes(bytes(data))
+    done = run("--input", str(tmp_path / "damaged.flac"), "--no-speak", "--no-llm")
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "damaged" in done.stderr
+    events = [json.loads(x) for x in done.stdout.splitlines()]
+    heard = [e["text"] for e in events if e["type"] == "transcript"]
+    assert [[i["device"] for i in e["items"]] for e in events if e["type"] == "items"] == [["vacuum"]], heard
+    assert [(e["stage"], e["code"]) for e in events if e["type"] == "error"] == [("audio", "bad_input")]
+    assert events[-1]["type"] == "stopped" and events[-1]["reason"] == "input_error"

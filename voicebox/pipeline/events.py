@@ -171,7 +171,8 @@ class Started(Event):
 
 @dataclass(frozen=True)
 class Stopped(Event):
-    """The stream ended (`end_of_input`) or a signal stopped it (`SIGINT`, `SIGTERM`)."""
+    """The stream ended (`end_of_input`), could not be read on (`input_error`), or a signal
+    stopped it (`SIGINT`, `SIGTERM`)."""
 
     reason: str
     turns: int = 0

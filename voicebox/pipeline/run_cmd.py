@@ -97,6 +97,8 @@ def main(args: argparse.Namespace) -> int:
         finally:
             _restore(previous)
             _close(sink, outbox, emit, clock)
+    if runner.input_error is not None:
+        raise runner.input_error          # reported as an event too; one line and exit 2
     return 130 if reason == "SIGINT" else 0
 
 

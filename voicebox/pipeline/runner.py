@@ -4,7 +4,7 @@ speak → follow-up → idle, with the power manager and the governor ticking on
 
 A stage that fails raises inside `stage(name)`; `step` turns that into an `error` event and
 `_end_turn` (the `finally` of every turn) puts the assistant back to idle, releasing what it
-held. Only a failure of the audio source itself ends the run.
+held. Only a failure of the audio source itself ends the run (`input_error`).
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import Iterable, Iterator
 import numpy as np
 
 from voicebox.audio import FRAME, FRAME_S
+from voicebox.errors import VoiceboxError
 from voicebox.pipeline import events as ev
 from voicebox.pipeline.failures import Reporter, StageFailed, failure, stage
 from voicebox.pipeline.governor import Governor
@@ -36,6 +37,7 @@ class Runner:
         self.frames = 0
         self.turns = 0
         self.stop_reason: str | None = None
+        self.input_error: VoiceboxError | None = None   # why the source could not be read on
         self.reading = False               # blocked in the source: a signal may interrupt at once
         self._speak_until = self._pause_until = 0.0
         self._heard_at = 0.0               # wall clock of the last endpoint, for latencies
@@ -90,12 +92,17 @@ class Runner:
         self._govern()
 
     def _read(self, source: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
+        """The source's frames until it ends, fails (`input_error`, reported) or a stop is asked."""
         frames = iter(source)
         while self.stop_reason is None:
             self.reading = True
             try:
                 frame = next(frames)
             except StopIteration:
+                return
+            except VoiceboxError as err:     # audio that cannot be read on (a damaged file)
+                self.input_error, self.stop_reason = err, "input_error"
+                self._report(failure("audio", err))
                 return
             finally:
                 self.reading = False
