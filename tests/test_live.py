@@ -80,7 +80,7 @@ def test_wake_word_played_into_the_sink_is_heard_on_its_monitor(pulse, wake_wav)
     listener = Listener(listen_env(pulse))
     try:
         ready = listener.next(listener.err, "ready", 120)
-        assert ready["input"] == "MicSource" and ready["device"] == "pulse"
+        assert ready["input"] == "microphone" and ready["device"] == "pulse"
         pulse.play(wake_wav, SINK)
         wake = listener.next(listener.out, "wake", 20)
         assert wake["name"] == "hey_jarvis" and wake["score"] >= 0.5

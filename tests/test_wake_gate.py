@@ -16,18 +16,21 @@ RATE = 16000
 
 
 def scored_run(store, audio: np.ndarray, gate: bool):
-    """Detections, {t: score} of every frame the wake model scored, and the counters."""
+    """Detections, {t: score} of the frames scored as they arrived (the gate open), and the counters."""
     fe = FrontEnd(store, dataclasses.replace(Wake(), gate=gate))
     scores: dict[float, float] = {}
     update = fe.trigger.update
+    now = [0.0]
 
     def record(frame_scores, t):
-        scores[round(t, 2)] = frame_scores["hey_jarvis"]
+        if t == now[0]:  # not a backlog frame fed late
+            scores[round(t, 2)] = frame_scores["hey_jarvis"]
         return update(frame_scores, t)
     fe.trigger.update = record
     found = []
     for i in range(0, len(audio) - 1279, 1280):
-        detection = fe.process(audio[i:i + 1280], (i + 1280) / RATE)
+        now[0] = (i + 1280) / RATE
+        detection = fe.process(audio[i:i + 1280], now[0])
         found += [detection] if detection else []
     return found, scores, fe.stats
 
@@ -48,10 +51,11 @@ def test_gated_and_ungated_detect_the_same(store, mixed):
     assert len(ungated) == 3
     assert [(d.name, d.t) for d in gated] == [(d.name, d.t) for d in ungated]
     assert [d.score for d in gated] == pytest.approx([d.score for d in ungated], abs=1e-5)
-    # Every frame the model scored after a gate opening is scored as if it had run all along;
-    # only the oldest backlog frames, whose own history reaches into the skipped audio, may
-    # differ, and those are silence far below any threshold.
-    assert max(abs(ungated_scores[t] - s) for t, s in gated_scores.items()) < 1e-3
+    # Every frame scored while the gate is open is scored as if the model had run all along
+    # (the backlog gave it its history). Only the oldest backlog frames, whose own history
+    # reaches into skipped audio, can differ; they are not compared here.
+    assert len(gated_scores) > 100
+    assert max(abs(ungated_scores[t] - s) for t, s in gated_scores.items()) < 1e-5
     assert stats.gated > stats.frames / 3  # and the gate did keep the model idle for a good part
 
 

@@ -101,6 +101,8 @@ class StdinSource(Source):
 
     def __init__(self, stream: BinaryIO | None = None) -> None:
         stream = stream if stream is not None else sys.stdin
+        if stream is None:  # started without a standard input at all (some service managers)
+            raise BadInputError("no standard input to read audio from")
         self._stream: BinaryIO = getattr(stream, "buffer", stream)  # a text stream's bytes
         self._closed = False
 

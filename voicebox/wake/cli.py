@@ -2,9 +2,9 @@
 
 Reads the microphone, an audio file or raw s16le 16 kHz mono on standard input; prints
 `{"type": "wake", "t": …, "name": …, "score": …}` per detection (and `{"type": "error", …}`
-when the microphone fails and is retried) on stdout. On stderr: a `ready` JSON line once
-the models are loaded, and a `summary` line at the end: audio seconds, frames, how many
-the gate kept from the wake model, CPU seconds spent on the audio.
+when the microphone fails and is retried) on stdout. On stderr: for a microphone, a `ready`
+JSON line once the models are loaded; at the end a `summary` line: audio seconds, frames,
+how many the gate kept from the wake model, CPU seconds spent on the audio.
 """
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
                            "score": round(detection.score, 4)})
         except KeyboardInterrupt:
             pass
-    _summary(frontend, clock["t"], time.process_time() - cpu0)
+    _summary(frontend, source, clock["t"], time.process_time() - cpu0)
     return 0
 
 
@@ -74,17 +74,18 @@ def _emit(event: dict) -> None:
 
 
 def _ready(source: Source, load_s: float) -> None:
-    """One JSON line on stderr once the models are loaded: a supervisor knows it is listening."""
-    facts = {"type": "ready", "input": type(source).__name__, "load_s": round(load_s, 3)}
+    """For a microphone, one JSON line on stderr once the models are loaded: it is listening."""
     if isinstance(source, MicSource):
-        facts.update(device=source.name, rate=source.rate, channels=source.channels)
-    print(json.dumps(facts), file=sys.stderr, flush=True)
+        print(json.dumps({"type": "ready", "input": "microphone", "device": source.name, "rate": source.rate,
+                          "channels": source.channels, "load_s": round(load_s, 3)}), file=sys.stderr, flush=True)
 
 
-def _summary(frontend: FrontEnd, audio_s: float, cpu_s: float) -> None:
+def _summary(frontend: FrontEnd, source: Source, audio_s: float, cpu_s: float) -> None:
     stats = frontend.stats
     gated = 100.0 * stats.gated / stats.frames if stats.frames else 0.0
-    print(json.dumps({"type": "summary", "audio_s": round(audio_s, 2), "frames": stats.frames,
-                      "gated_pct": round(gated, 1), "model_runs": stats.model_runs,
-                      "vad_runs": stats.vad_runs, "cpu_s": round(cpu_s, 3),
-                      "gate": frontend.gate is not None}), file=sys.stderr)
+    facts = {"type": "summary", "audio_s": round(audio_s, 2), "frames": stats.frames,
+             "gated_pct": round(gated, 1), "model_runs": stats.model_runs, "vad_runs": stats.vad_runs,
+             "cpu_s": round(cpu_s, 3), "gate": frontend.gate is not None}
+    if isinstance(source, MicSource):  # audio lost on the way in, if any
+        facts.update(device_errors=source.errors, overflows=source.overflows, dropped_blocks=source.dropped)
+    print(json.dumps(facts), file=sys.stderr)
