@@ -83,6 +83,7 @@ def main(args: argparse.Namespace) -> int:
         source = stack.enter_context(_source(args, prof, emit, clock))
         sink = _sink(args, prof) if speak else None
         outbox = _outbox(prof, args.outbox, emit, clock)
+        stack.callback(_close, sink, outbox, emit, clock)   # however the run ends, flush these
         built = assemble(prof, store, lang, emit, clock, sink, outbox, gap_s=0.4 if args.speak_to else 0.0)
         runner = Runner(built.stages, built.power, Governor(prof.governor), prof.dialog, lang, emit,
                         llm_threads=prof.llm.threads)
@@ -96,7 +97,6 @@ def main(args: argparse.Namespace) -> int:
             reason = runner.stop_reason or "SIGINT"
         finally:
             _restore(previous)
-            _close(sink, outbox, emit, clock)
     if runner.input_error is not None:
         raise runner.input_error          # reported as an event too; one line and exit 2
     return 130 if reason == "SIGINT" else 0
