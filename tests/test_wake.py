@@ -221,3 +221,22 @@ def test_profile_custom_word_path_is_relative_to_the_profile(store, tmp_path):
     prof = profile.load(str(tmp_path / "p.toml"), store.manifest)
     assert prof.wake.words[0].model == str(tmp_path / "robot.onnx")
     assert FrontEnd(store, dataclasses.replace(prof.wake)).names == ["hey_robot"]
+
+
+def test_features_equal_openwakewords_own(store, speech):
+    """voicebox's cheaper feature buffering computes exactly what openWakeWord computes."""
+    from openwakeword.utils import AudioFeatures
+
+    from voicebox.wake.features import fresh, open_features
+
+    mel = store.require("oww-melspectrogram") / "melspectrogram.onnx"
+    emb = store.require("oww-embedding") / "embedding_model.onnx"
+    ours = open_features(mel, emb)
+    theirs = fresh(AudioFeatures(melspec_model_path=str(mel), embedding_model_path=str(emb),
+                                 inference_framework="onnx"))
+    audio = np.concatenate([silence(0.5), speech("Hey Jarvis, close the garage."), noise(1.0)])
+    for i in range(0, len(audio) - 1279, 1280):
+        ours(audio[i:i + 1280])
+        theirs(audio[i:i + 1280])
+        assert np.array_equal(ours.get_features(16), theirs.get_features(16))
+    assert np.array_equal(ours.melspectrogram_buffer, theirs.melspectrogram_buffer)

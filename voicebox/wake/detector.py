@@ -1,7 +1,8 @@
 """openWakeWord 0.6: shared melspectrogram + speech-embedding features, one small classifier per word.
 
-The features (the expensive part, ~2 ms per 80 ms frame here) are computed once by
-openWakeWord's `AudioFeatures` from the two ONNX feature models of the model manager;
+The features (the expensive part, ~1.5 ms per 80 ms frame here) are computed once by
+openWakeWord's `AudioFeatures` (voicebox/wake/features.py) from the two ONNX feature
+models of the model manager;
 each wake word is a classifier over the last 16 embeddings. A classifier may be ONNX or
 TFLite: products bring their own word in either format, and both read the same features.
 Explicit paths only: nothing here can download.
@@ -19,6 +20,7 @@ import numpy as np
 from voicebox.audio.convert import reason
 from voicebox.errors import ModelError
 from voicebox.models import ModelStore
+from voicebox.wake.features import fresh, open_features
 from voicebox.wake.settings import WakeWord
 
 Classifier = tuple[int, Callable[[np.ndarray], float]]
@@ -86,16 +88,13 @@ class WakeDetector:
         start = time.perf_counter()
         mel = self.store.require("oww-melspectrogram") / "melspectrogram.onnx"
         emb = self.store.require("oww-embedding") / "embedding_model.onnx"
-        from openwakeword.utils import AudioFeatures  # heavy: onnxruntime, scipy
-
         try:
-            features = AudioFeatures(melspec_model_path=str(mel), embedding_model_path=str(emb),
-                                     inference_framework="onnx", ncpu=1)
+            features = open_features(mel, emb)
         except Exception as err:  # onnxruntime raises its own exception types
             raise ModelError(f"openWakeWord feature models: cannot load ({reason(err)}); "
                              "fix: voicebox models pull --force oww-melspectrogram oww-embedding") from None
         self._classifiers = {w.name: _classifier(w) for w in self.words}
-        self._features = _fresh(features)
+        self._features = features
         self._warmup = WARMUP_FRAMES
         return time.perf_counter() - start
 
@@ -106,7 +105,7 @@ class WakeDetector:
     def reset(self) -> None:
         """Forget the audio heard so far (after voicebox's own speech, or a new stream)."""
         if self._features is not None:
-            _fresh(self._features)
+            fresh(self._features)
         self._warmup = WARMUP_FRAMES
 
     def scores(self, frame: np.ndarray) -> dict[str, float]:
@@ -117,19 +116,6 @@ class WakeDetector:
             return {name: 0.0 for name in self._classifiers}
         return {name: run(self._features.get_features(frames))
                 for name, (frames, run) in self._classifiers.items()}
-
-
-def _fresh(features):
-    """Reset openWakeWord's buffers to a fixed state.
-
-    `AudioFeatures.reset()` fills the embedding history with features of *random* noise,
-    so two runs on the same audio would differ in their first two seconds; the same noise
-    every time makes runs (gated or not, today or tomorrow) repeat exactly.
-    """
-    features.reset()
-    noise = np.random.default_rng(0).integers(-1000, 1000, 4 * 16000).astype(np.int16)
-    features.feature_buffer = features._get_embeddings(noise)
-    return features
 
 
 def _classifier(word: WordModel) -> Classifier:

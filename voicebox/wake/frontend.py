@@ -104,6 +104,10 @@ class FrontEnd:
         self._stale = False  # the model heard audio from before the reply: reset before listening
 
     @property
+    def loaded(self) -> bool:
+        return self.detector.loaded
+
+    @property
     def names(self) -> list[str]:
         return [w.name for w in self.detector.words]
 
