@@ -118,11 +118,12 @@ def test_missing_custom_model_is_a_model_error(store, tmp_path):
         FrontEnd(store, Wake(words=(WakeWord(str(tmp_path / "gone.onnx")),)))
 
 
-def test_corrupt_custom_model_is_a_model_error(store, tmp_path):
-    bad = tmp_path / "broken.onnx"
+@pytest.mark.parametrize("suffix", [".onnx", ".tflite"])
+def test_corrupt_custom_model_is_a_model_error(store, tmp_path, suffix):
+    bad = tmp_path / f"broken{suffix}"
     bad.write_bytes(b"not a model at all")
     fe = FrontEnd(store, Wake(words=(WakeWord(str(bad)),)))
-    with pytest.raises(ModelError, match="cannot load"):
+    with pytest.raises(ModelError, match="cannot load|tflite-runtime"):
         fe.load()
 
 

@@ -2,7 +2,8 @@
 
 The wake model costs ~2 ms per 80 ms frame; the energy test ~10 µs and the VAD ~0.3 ms.
 In silence the gate stops at the energy test, so the front end costs almost nothing; in
-speech the VAD is asked only when the hold time is half gone.
+steady noise the VAD is asked on every other frame, in speech only when the hold time is
+half gone.
 The gate only decides *when* the wake model runs: the front end keeps the frames it
 skipped and feeds them when the gate opens, so a late opening loses nothing.
 """
@@ -34,6 +35,7 @@ class Gate:
         self.vad_runs = 0
         self._hold = 0
         self._sure = False
+        self._turn = False
 
     def load(self) -> float:
         return self.vad.load()
@@ -44,6 +46,7 @@ class Gate:
     def reset(self) -> None:
         self._hold = 0
         self._sure = False
+        self._turn = False
         if self.vad.loaded:
             self.vad.reset()
 
@@ -53,7 +56,7 @@ class Gate:
             # yet, so in continuous speech it runs on one frame in ~hold/2, not on all.
             self._hold -= 1
             return True
-        if dbfs(frame) >= self.floor_dbfs:
+        if dbfs(frame) >= self.floor_dbfs and self._ask():
             self.vad_runs += 1
             probability = self.vad.probability(frame)
             if probability >= self.vad_threshold:
@@ -64,3 +67,15 @@ class Gate:
             self._hold -= 1
             return True
         return False
+
+    def _ask(self) -> bool:
+        """Whether to run the VAD on a frame above the energy floor.
+
+        While closed, every other frame: opening one frame late costs nothing (the front end
+        feeds the frames it skipped) and a wake word lasts many frames, so steady noise
+        above the floor costs half the VAD runs. While open, every frame.
+        """
+        if self._hold > 0:
+            return True
+        self._turn = not self._turn
+        return self._turn
