@@ -60,13 +60,14 @@ def accuracy(args) -> None:
     rows = [r for r in rows if (not args.profile or r["profile"] in args.profile)
             and (not args.lang or r["lang"] == args.lang)]
     parsers: dict[str, LlmParser] = {}
-    score, latency = defaultdict(lambda: [0, 0]), defaultdict(list)
+    score, latency, confident = defaultdict(lambda: [0, 0]), defaultdict(list), []
     for row in rows:
         parser = parsers.get(row["profile"])
         if parser is None:
             for other in parsers.values():
                 other.unload()
             parser = parsers[row["profile"]] = LlmParser(store, profiles.load(row["profile"], store.manifest))
+            parser.set_threads(args.threads or parser.settings.threads)
             parser.load()
         result = parser.parse(row["text"], row["lang"])
         ok = matches(row["items"], result.items)
@@ -74,6 +75,7 @@ def accuracy(args) -> None:
         score[key][0] += ok
         score[key][1] += 1
         latency[key].append(result.total_ms)
+        confident.append((min((i["confidence"] for i in result.items), default=None), ok, not row["items"]))
         if args.verbose and not ok:
             print(f"  MISS {row['profile']}/{row['lang']}: {row['text']!r} -> {result.raw!r}")
     total = [0, 0]
@@ -84,6 +86,16 @@ def accuracy(args) -> None:
         p50, p95 = _percentiles(latency[key])
         print(f"{key[0]:<11} {key[1]}  {hit:3d}/{n:<3d} {100 * hit / n:5.1f} %   p50 {p50:6.0f} ms  p95 {p95:6.0f} ms")
     print(f"{'all':<14} {total[0]:3d}/{total[1]:<3d} {100 * total[0] / max(total[1], 1):5.1f} %")
+    _thresholds(confident)
+
+
+def _thresholds(rows: list[tuple[float | None, bool, bool]]) -> None:
+    """Accuracy if answers whose least confident item is below a floor became "no item"."""
+    for floor in (0.0, 0.3, 0.4, 0.5, 0.6, 0.7):
+        hit = sum(ok if conf is None or conf >= floor else empty for conf, ok, empty in rows)
+        kept = sum(conf is not None and conf >= floor for conf, _, _ in rows)
+        print(f"  confidence floor {floor:.1f}: {100 * hit / max(len(rows), 1):5.1f} % right, "
+              f"{kept} answers with items kept")
 
 
 def _percentiles(values: list[float]) -> tuple[float, float]:
@@ -166,6 +178,7 @@ def main() -> None:
     ac.add_argument("--profile", action="append")
     ac.add_argument("--lang")
     ac.add_argument("-v", "--verbose", action="store_true")
+    ac.add_argument("--threads", type=int, help="LLM threads (default: the profile's)")
     st = sub.add_parser("_start")
     st.add_argument("--profile", required=True)
     st.add_argument("--mode", required=True)

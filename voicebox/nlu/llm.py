@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,8 +132,11 @@ class LlmParser:
         if len(suffix) + self.settings.max_tokens > budget:
             raise LlmError(f"prompt too long for llm.n_ctx={self.settings.n_ctx}")
         llm.n_tokens = len(prefix)  # keep the cached prefix, drop the previous utterance
-        llm.eval(suffix)
-        steps, ttft = self._generate(llm, start)
+        try:
+            llm.eval(suffix)
+            steps, ttft = self._generate(llm, start)
+        except RuntimeError as err:  # llama_decode failed (context full, backend error)
+            raise LlmError(f"llm: {err}") from None
         raw = "".join(s.text for s in steps).strip()
         items = self._items(raw, steps, text)
         return LlmResult(items, raw, len(prefix) + len(suffix), len(steps),
@@ -152,27 +156,52 @@ class LlmParser:
         return steps, ttft
 
     def _items(self, raw: str, steps: list[decode.Step], text: str) -> list[dict]:
-        """Parsed, confidence-stamped and validated items; an unfinished line gives none."""
+        """Parsed, confidence-stamped and validated items; an unfinished line gives none.
+
+        An item is dropped when it carries a number the utterance does not contain (the
+        model invented it) or repeats an item before it.
+        """
         if not raw or not steps or not steps[-1].text.endswith("\n"):
             return []
-        confidences = item_confidences(steps)
-        items = []
-        for item, confidence in zip(grammar.read(raw, self.schema), confidences):
+        said = set(NUMBERS.findall(prompt.with_digits(text)))
+        items: list[dict] = []
+        for item, confidence in zip(grammar.read(raw, self.schema), item_confidences(steps)):
             if item["kind"] == "query":
                 item["question"] = text.strip()
             valid = validate_item({**item, "confidence": round(confidence, 3)}, self.profile.vocabulary)
-            if valid is not None:
+            if valid is not None and _numbers(valid) <= said and not any(_same(valid, i) for i in items):
                 items.append(valid)
         return items
 
 
+NUMBERS = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _same(a: dict, b: dict) -> bool:
+    return {**a, "confidence": 0} == {**b, "confidence": 0}
+
+
+def _numbers(item: dict) -> set[str]:
+    """The numbers an item carries (value, asset id) as they would be written in the text."""
+    found = set()
+    if isinstance(item.get("value"), (int, float)):
+        found.add(prompt.number_text(item["value"]))
+    if item.get("asset"):
+        found.update(NUMBERS.findall(item["asset"]["id"]))
+    return found
+
+
 def item_confidences(steps: list[decode.Step]) -> list[float]:
-    """Per item: the lowest probability of any token the model chose while writing it."""
+    """Per item: the lowest probability of any token the model chose while writing it.
+
+    The separator's token counts for the item after it: choosing to write another item is
+    part of that item's evidence.
+    """
     out, current = [], 1.0
     for step in steps:
         if grammar.SEPARATOR.strip() in step.text:
             out.append(current)
-            current = 1.0
+            current = step.prob
             continue
         current = min(current, step.prob)
     out.append(current)
@@ -181,7 +210,8 @@ def item_confidences(steps: list[decode.Step]) -> list[float]:
 
 def _open(llama_cpp, path: Path, n_ctx: int, threads: int):
     """llama.cpp on the CPU; extra weight buffers off where they crash (see no_extra_buffers)."""
-    with _model_params(llama_cpp, use_extra_bufts=not no_extra_buffers()):
+    module = llama_cpp.llama_cpp
+    with _defaults(module, "llama_model_default_params", use_extra_bufts=not no_extra_buffers()):
         return llama_cpp.Llama(str(path), n_ctx=n_ctx, n_batch=512, n_threads=threads,
                                n_threads_batch=threads, verbose=False)
 
@@ -203,19 +233,19 @@ def no_extra_buffers() -> bool:
 
 
 @contextlib.contextmanager
-def _model_params(llama_cpp, **overrides):
-    """llama_cpp.Llama exposes no `use_extra_bufts`; set it on the defaults it starts from."""
-    module = llama_cpp.llama_cpp
-    original = module.llama_model_default_params
+def _defaults(module, name: str, **overrides):
+    """llama_cpp.Llama does not expose `use_extra_bufts`: set it on the default parameters
+    it starts from, for the duration of the constructor."""
+    original = getattr(module, name)
 
     def defaults():
         params = original()
-        for name, value in overrides.items():
-            setattr(params, name, value)
+        for key, value in overrides.items():
+            setattr(params, key, value)
         return params
 
-    module.llama_model_default_params = defaults
+    setattr(module, name, defaults)
     try:
         yield
     finally:
-        module.llama_model_default_params = original
+        setattr(module, name, original)

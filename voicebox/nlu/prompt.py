@@ -75,13 +75,14 @@ def with_digits(text: str) -> str:
 
     out = ""
     for token in nlu_text.tokenize(nlu_text.normalise(text)):
-        word = token.text if token.num is None else _number(token.num)
+        word = token.text if token.num is None else number_text(token.num)
         glued = token.cjk or (out[-1:] and _is_cjk(out[-1])) or word in (",", "?")
         out += word if not out or glued else " " + word
     return out.replace("100分之", "百分之")  # the reader takes 百 of 百分之 (percent) for 100
 
 
-def _number(value: float) -> str:
+def number_text(value: float) -> str:
+    """26.0 → "26", 20.5 → "20.5": a number as digits in the prompt and in the check of values."""
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
