@@ -62,7 +62,7 @@ def test_a_signal_stops_cleanly_even_while_waiting_for_audio(tmp_path, sig, code
     lines = [json.loads(x) for x in _text(events).splitlines()]
     assert proc.returncode == code, err.decode()
     assert lines[-1]["type"] == "stopped" and lines[-1]["reason"] == sig.name
-    assert lines[-1]["t"] == pytest.approx(0.96, abs=0.1)    # the 12 whole frames sent
+    assert 0 < lines[-1]["t"] <= 0.97                         # at most the 12 whole frames sent
     unloads = [e["component"] for e in lines if e["type"] == "power" and e["action"] == "unload"]
     assert unloads == ["wake"]
     proc.stdin.close()
