@@ -1,9 +1,10 @@
 """The gate in front of the wake model: an energy floor (free), then the Silero VAD, with a hold time.
 
-The wake model costs ~2 ms per 80 ms frame; the energy test ~10 µs and the VAD ~0.3 ms.
+The wake model costs ~1.5 ms per 80 ms frame; the energy test ~10 µs and the VAD ~0.3 ms.
 In silence the gate stops at the energy test, so the front end costs almost nothing; in
 steady noise the VAD is asked on every other frame, in speech only when the hold time is
 half gone.
+
 The gate only decides *when* the wake model runs: the front end keeps the frames it
 skipped and feeds them when the gate opens, so a late opening loses nothing.
 """
