@@ -6,9 +6,9 @@
 `speed` prints prompt and generation tokens/s, load and unload times with the process RSS,
 and time to first token from power-up with the prefix evaluated vs restored from its saved
 state (fresh processes, alternating, so both ways see the same machine load). `accuracy`
-runs only the LLM on labelled sets (default tests/data/dev/*.jsonl) with the contract's
-matching: kind plus the expected fields (target never compared, a query on kind only), no
-missing or extra items. Figures are printed, never asserted.
+runs only the LLM on labelled sets (default tests/data/dev/*.jsonl) with `voicebox eval`'s
+matching (voicebox/nlu/evaluate.py: kind plus the expected fields, no missing or extra
+items). Figures are printed, never asserted.
 """
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from voicebox import profile as profiles  # noqa: E402
 from voicebox.models import default_store  # noqa: E402
+from voicebox.nlu.evaluate import items_match, percentile  # noqa: E402
 from voicebox.nlu.llm import LlmParser  # noqa: E402
 
 SPEED_TEXTS = {"smart_home": ("dim the living room light and set the AC to 26", "把客厅灯调暗一点"),
@@ -37,20 +38,6 @@ SPEED_TEXTS = {"smart_home": ("dim the living room light and set the AC to 26", 
 def rss_mb() -> float:
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * 4096 / 1e6
-
-
-def matches(expected: list[dict], got: list[dict]) -> bool:
-    """Contract matching: same number of items, each expected item met by a distinct one."""
-    if len(expected) != len(got):
-        return False
-    left = list(got)
-    for want in expected:
-        keys = ["kind"] if want.get("kind") == "query" else [k for k in want if k not in ("target", "confidence")]
-        hit = next((g for g in left if all(g.get(k) == want[k] for k in keys)), None)
-        if hit is None:
-            return False
-        left.remove(hit)
-    return True
 
 
 def accuracy(args) -> None:
@@ -70,7 +57,7 @@ def accuracy(args) -> None:
             parser.set_threads(args.threads or parser.settings.threads)
             parser.load()
         result = parser.parse(row["text"], row["lang"])
-        ok = matches(row["items"], result.items)
+        ok = items_match(row["items"], result.items)
         key = (row["profile"], row["lang"])
         score[key][0] += ok
         score[key][1] += 1
@@ -83,7 +70,7 @@ def accuracy(args) -> None:
         hit, n = score[key]
         total[0] += hit
         total[1] += n
-        p50, p95 = _percentiles(latency[key])
+        p50, p95 = percentile(latency[key], 50), percentile(latency[key], 95)
         print(f"{key[0]:<11} {key[1]}  {hit:3d}/{n:<3d} {100 * hit / n:5.1f} %   p50 {p50:6.0f} ms  p95 {p95:6.0f} ms")
     print(f"{'all':<14} {total[0]:3d}/{total[1]:<3d} {100 * total[0] / max(total[1], 1):5.1f} %")
     _thresholds(confident)
@@ -98,16 +85,11 @@ def _thresholds(rows: list[tuple[float | None, bool, bool]]) -> None:
               f"{kept} answers with items kept")
 
 
-def _percentiles(values: list[float]) -> tuple[float, float]:
-    ordered = sorted(values)
-    return ordered[len(ordered) // 2], ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
-
-
 def one_start(args) -> None:
     """Child process: power up with the given warm-start mode, parse once, print JSON figures."""
     store = default_store()
     prof = profiles.load(args.profile, store.manifest)
-    prof = _with_warm_start(prof, args.mode)
+    prof = _with_warm_start(prof, args.mode, args.threads)
     before = rss_mb()
     parser = LlmParser(store, prof)
     start = time.perf_counter()
@@ -126,20 +108,19 @@ def one_start(args) -> None:
                       "unload_s": unload_s, "raw": result.raw}))
 
 
-def _with_warm_start(prof, mode: str):
+def _with_warm_start(prof, mode: str, threads: int | None):
     from dataclasses import replace
-    return replace(prof, llm=replace(prof.llm, warm_start=mode))
+    return replace(prof, llm=replace(prof.llm, warm_start=mode, threads=threads or prof.llm.threads))
 
 
 def speed(args) -> None:
     store = default_store()
-    prof = profiles.load(args.profile, store.manifest)
+    prof = _with_warm_start(profiles.load(args.profile, store.manifest), "auto", args.threads)
     parser = LlmParser(store, prof)
     parser.load()
-    prefill, gen = [], []
+    gen = []
     for text in SPEED_TEXTS.get(prof.name, ("turn it on",)) * args.runs:
         r = parser.parse(text, "en")
-        prefill.append(r.prompt_tokens - len(parser.warm.tokens))
         gen.append((r.generated_tokens, r.ttft_ms, r.total_ms))
     parser.unload()
     tok_s = [(n - 1) / ((total - ttft) / 1000) for n, ttft, total in gen if n > 1]
@@ -150,7 +131,8 @@ def speed(args) -> None:
     runs = defaultdict(list)
     for _ in range(args.runs):
         for mode in ("evaluate", "restore"):
-            out = subprocess.run([sys.executable, __file__, "_start", "--profile", prof.name, "--mode", mode],
+            out = subprocess.run([sys.executable, __file__, "_start", "--profile", prof.name, "--mode", mode,
+                                  "--threads", str(prof.llm.threads)],
                                  capture_output=True, text=True, check=True).stdout
             runs[mode].append(json.loads(out.strip().splitlines()[-1]))
     ev, rs = runs["evaluate"], runs["restore"]
@@ -173,6 +155,7 @@ def main() -> None:
     sp = sub.add_parser("speed")
     sp.add_argument("--profile", default="smart_home")
     sp.add_argument("--runs", type=int, default=5)
+    sp.add_argument("--threads", type=int, help="LLM threads (default: the profile's)")
     ac = sub.add_parser("accuracy")
     ac.add_argument("files", nargs="*")
     ac.add_argument("--profile", action="append")
@@ -182,6 +165,7 @@ def main() -> None:
     st = sub.add_parser("_start")
     st.add_argument("--profile", required=True)
     st.add_argument("--mode", required=True)
+    st.add_argument("--threads", type=int)
     args = ap.parse_args()
     {"speed": speed, "accuracy": accuracy, "_start": one_start}[args.cmd](args)
 
