@@ -1,6 +1,6 @@
 """Benchmark of the power-managed pipeline (prints figures, never asserts, never fails a build).
 
-    nice .venv/bin/python tools/bench_pipeline.py [--profile smart_home] [--gap 12] [--json]
+    nice .venv/bin/python tools/bench_pipeline.py [--profile smart_home] [--gap 12] [--repeat 2] [--json]
 
 A session of wake word + command turns is synthesised once with Piper (cached in
 out/bench/), then `voicebox run`'s pipeline processes it twice, each time in a fresh
@@ -41,6 +41,8 @@ COMMANDS = {
         "switch off the kitchen light", "i would like the fan going in the bedroom",
         "lock the front door", "dim the living room light to thirty percent",
         "it is too dark in the hallway", "turn off all the lights",
+        "could you get the vacuum going", "start the vacuum",
+        "i would like the fan going in the kitchen", "i would like the vacuum going",
     ],
     "power_line": [
         "tower twelve the left insulator is badly cracked", "bird nest on the crossarm of tower fifteen",
@@ -52,13 +54,18 @@ COMMANDS = {
 }
 
 
-def session(profile: str, gap_s: float) -> np.ndarray:
-    """Wake + command turns with `gap_s` of silence after each; cached under out/bench/."""
-    cache = ROOT / "out" / "bench" / f"{profile}-{gap_s:g}.npy"
+def session_path(profile: str, gap_s: float, repeat: int) -> Path:
+    return ROOT / "out" / "bench" / f"{profile}-{gap_s:g}-x{repeat}.npy"
+
+
+def session(profile: str, gap_s: float, repeat: int) -> np.ndarray:
+    """Wake + command turns with `gap_s` of silence after each, the list `repeat` times;
+    cached under out/bench/."""
+    cache = session_path(profile, gap_s, repeat)
     if cache.exists():
         return np.load(cache)
     parts: list[tuple[str, object]] = [("quiet", 1.5)]
-    for command in COMMANDS[profile]:
+    for command in COMMANDS[profile] * repeat:
         parts += [("wake", "hey jarvis"), ("quiet", 0.3), ("say", command), ("quiet", gap_s)]
     parts += [("quiet", 40.0)]        # long enough for every idle timer: the deep-idle figure
     audio, _ = synthesise(parts)
@@ -142,10 +149,10 @@ def _p50_p95(values: list[float]) -> dict:
     return {"p50": round(pick(0.5), 1), "p95": round(pick(0.95), 1)}
 
 
-def bench(profile: str = "smart_home", gap_s: float = 12.0) -> dict:
+def bench(profile: str = "smart_home", gap_s: float = 12.0, repeat: int = 2) -> dict:
     """Both modes, each in a fresh process; {"managed": figures, "always_loaded": figures}."""
-    audio_path = ROOT / "out" / "bench" / f"{profile}-{gap_s:g}.npy"
-    session(profile, gap_s)
+    audio_path = session_path(profile, gap_s, repeat)
+    session(profile, gap_s, repeat)
     results = {}
     for mode in ("managed", "always_loaded"):
         done = subprocess.run([sys.executable, __file__, "--worker", mode, "--profile", profile,
@@ -172,6 +179,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--profile", default="smart_home", choices=sorted(COMMANDS))
     parser.add_argument("--gap", type=float, default=12.0, help="silence after each command (s)")
+    parser.add_argument("--repeat", type=int, default=2, help="times the command list is said")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--worker", choices=["managed", "always_loaded"], help=argparse.SUPPRESS)
     parser.add_argument("--audio", type=Path, help=argparse.SUPPRESS)
@@ -179,7 +187,7 @@ def main() -> None:
     if args.worker:
         print(json.dumps(measure(args.profile, args.worker == "always_loaded", np.load(args.audio))))
         return
-    results = bench(args.profile, args.gap)
+    results = bench(args.profile, args.gap, args.repeat)
     if args.json:
         print(json.dumps(results, indent=1))
     else:
