@@ -60,7 +60,9 @@ def bench_negatives(frontends: dict[str, FrontEnd], streams: dict[str, np.ndarra
 def bench_positives(frontends: dict[str, FrontEnd], positives: list, babble: np.ndarray) -> list[dict]:
     trials = []
     for i, positive in enumerate(positives):
-        kind = wake_data.NOISES[i % len(wake_data.NOISES)]
+        # positives come as (command, rate) in order: rotate the noise by command too, so
+        # that every rate meets every noise and the two are not confounded
+        kind = wake_data.NOISES[(i + i // len(wake_data.LENGTH_SCALES)) % len(wake_data.NOISES)]
         for snr in wake_data.SNRS:
             audio, start, end = wake_data.mix(positive.audio, snr, kind, seed=1000 + i, babble_from=babble)
             trial = {"text": positive.text, "length_scale": positive.length_scale, "snr": snr,
@@ -136,6 +138,8 @@ def print_positives(trials: list[dict]) -> None:
     print("|---|---|---|---|---|---|")
     groups = [("clean", lambda t: t["snr"] is None)]
     groups += [(f"{snr} dB SNR", lambda t, s=snr: t["snr"] == s) for snr in wake_data.SNRS if snr]
+    groups += [(f"{kind} noise, 10 and 5 dB", lambda t, k=kind: t["noise"] == k and t["snr"] in (10, 5))
+               for kind in wake_data.NOISES]
     groups += [(f"rate {ls}", lambda t, s=ls: t["length_scale"] == s) for ls in wake_data.LENGTH_SCALES]
     groups += [("all", lambda t: True)]
     for name, keep in groups:
