@@ -99,6 +99,7 @@ class LlmParser:
             import llama_cpp
         except ImportError:
             raise LlmError("llama-cpp-python is not installed: pip install 'llama-cpp-python>=0.3.8,<0.4'") from None
+        _quiet_logs(llama_cpp)
         try:
             self._llm = _open(llama_cpp, path, self.settings.n_ctx, self._threads)
         except (ValueError, RuntimeError) as err:
@@ -214,6 +215,28 @@ def _open(llama_cpp, path: Path, n_ctx: int, threads: int):
     with _defaults(module, "llama_model_default_params", use_extra_bufts=not no_extra_buffers()):
         return llama_cpp.Llama(str(path), n_ctx=n_ctx, n_batch=512, n_threads=threads,
                                n_threads_batch=threads, verbose=False)
+
+
+_LOG_CALLBACK = None
+GGML_LOG_ERROR = 4
+
+
+def _quiet_logs(llama_cpp) -> None:
+    """Only llama.cpp's errors reach stderr; its notes and warnings ("using full-size SWA
+    cache") would break the one-line-on-stderr rule of the CLI. Installed once per process."""
+    global _LOG_CALLBACK
+    if _LOG_CALLBACK is not None:
+        return
+    import ctypes
+    import sys
+
+    @llama_cpp.llama_log_callback
+    def callback(level, text, user_data):
+        if level == GGML_LOG_ERROR:
+            sys.stderr.write("llama.cpp: " + text.decode("utf-8", errors="replace"))
+
+    _LOG_CALLBACK = callback  # a ctypes callback must outlive its registration
+    llama_cpp.llama_log_set(callback, ctypes.c_void_p(0))
 
 
 def no_extra_buffers() -> bool:
