@@ -164,3 +164,10 @@ def test_an_example_outside_the_vocabulary_is_a_config_error(store, tmp_path):
                                                "action": "start"},))
     with pytest.raises(ConfigError, match=r"llm.examples\[0\]"):
         LlmParser(store, _profile(store, "smart_home", tmp_path, examples=(bad,)))
+
+
+def test_a_prefix_that_leaves_no_room_is_a_config_error(store, tmp_path):
+    p = LlmParser(store, _profile(store, "smart_home", tmp_path, n_ctx=256, prefix_examples=40))
+    with pytest.raises(ConfigError, match="n_ctx=256"):
+        p.load()
+    assert not p.loaded

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from voicebox.errors import ModelError, VoiceboxError
+from voicebox.errors import ConfigError, ModelError, VoiceboxError
 from voicebox.nlu import decode, grammar, prompt
 from voicebox.nlu.itemschema import json_schema, validate_item
 from voicebox.nlu.warm import PrefixCache, WarmStart
@@ -104,8 +104,14 @@ class LlmParser:
             self._llm = _open(llama_cpp, path, self.settings.n_ctx, self._threads)
         except (ValueError, RuntimeError) as err:
             raise ModelError(f"cannot load {path}: {err}") from None
+        tokens = self._llm.tokenize(self.prompt.prefix.encode())
+        if len(tokens) + 2 * self.settings.max_tokens > self.settings.n_ctx:
+            self.unload()
+            raise ConfigError(f"{self.profile.path}: llm: the fixed prefix is {len(tokens)} tokens; with "
+                              f"max_tokens={self.settings.max_tokens} it leaves no room in n_ctx="
+                              f"{self.settings.n_ctx} (fewer prefix_examples or a larger n_ctx)")
         cache = PrefixCache(self._llm, self._identity(path), self.settings, self.store.root)
-        self.warm = cache.bring_in(self._llm.tokenize(self.prompt.prefix.encode()))
+        self.warm = cache.bring_in(tokens)
         return time.perf_counter() - start
 
     def unload(self) -> None:
@@ -122,7 +128,11 @@ class LlmParser:
             llama_cpp.llama_set_n_threads(self._llm.ctx, self._threads, self._threads)
 
     def parse(self, text: str, lang: str) -> LlmResult:
-        """Items the model finds in `text` (validated against the allow-list); [] when none."""
+        """Items the model finds in `text` (validated against the allow-list); [] when none.
+
+        `lang` is part of the stage protocol; the prompt needs no switch, since the nearest
+        examples of an utterance are those of its language.
+        """
         if self._llm is None:
             self.load()
         start = time.perf_counter()
