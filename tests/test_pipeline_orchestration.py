@@ -214,3 +214,22 @@ def test_on_a_speaker_the_follow_up_waits_until_the_reply_has_been_played():
     spoken = [e for e in rec.of(ev.State) if e.trigger == "spoken"][0]
     reply = rec.of(ev.Reply)[0]
     assert spoken.t - reply.t > reply.audio_s + 1.5 and f.front.muted is False
+
+
+def test_each_sentence_reaches_the_sink_before_the_next_is_synthesised():
+    from pipeline_fakes import FakeSpeech, ListSink
+    from voicebox.pipeline.speaker import Speaker
+    sink = ListSink()
+    seen = []
+
+    class Voice:
+        def synthesize(self, text):
+            for sentence in text.split(". "):
+                seen.append(len(sink.chunks))          # what had been played when synthesis began
+                yield FakeSpeech(np.ones(1600, np.int16), 16000)
+    spoken = Speaker(Voice(), sink, gap_s=0.5).say("One. Two. Three")
+    assert seen == [0, 1, 2] and spoken.sentences == 3 and spoken.audio_s == pytest.approx(0.3)
+    again = Speaker(Voice(), sink, gap_s=0.5)
+    again.say("One")
+    again.say("Two")                                    # a pause between replies in a file
+    assert sink.chunks[-2:] == [(8000, 16000), (1600, 16000)]
