@@ -57,13 +57,8 @@ class PulseServer:
         pytest.skip("PulseAudio did not answer within 10 s")
 
     def __exit__(self, *exc: object) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        if self.proc is not None:
+            stop(self.proc, signal.SIGTERM)
 
     def env(self, source: str | None = None, sink: str | None = None) -> dict[str, str]:
         """The environment of a client process using this server (and these default devices)."""
@@ -100,11 +95,16 @@ class Recording:
 
     def stop(self) -> Path:
         """End the recording (parecord writes the WAV header on SIGINT/SIGTERM) and return its path."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop(self.proc, signal.SIGINT)
         return self.path
+
+
+def stop(proc: subprocess.Popen, sig: int) -> None:
+    """Ask a child to end with `sig`; kill it if it has not within 5 s."""
+    if proc.poll() is None:
+        proc.send_signal(sig)
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
