@@ -145,3 +145,23 @@ def test_audio_that_breaks_off_is_an_error_event_then_exit_2(tmp_path, speech):
     assert [[i["device"] for i in e["items"]] for e in events if e["type"] == "items"] == [["vacuum"]], heard
     assert [(e["stage"], e["code"]) for e in events if e["type"] == "error"] == [("audio", "bad_input")]
     assert events[-1]["type"] == "stopped" and events[-1]["reason"] == "input_error"
+
+
+@pytest.mark.parametrize("celsius, level, path", [(40, "normal", "llm"), (91, "templates_only", "none")])
+def test_a_device_at_critical_temperature_answers_without_the_llm(tmp_path, speech, celsius, level, path):
+    zone = tmp_path / "sys" / "class" / "thermal" / "thermal_zone0"
+    zone.mkdir(parents=True)
+    (zone / "temp").write_text(f"{celsius * 1000}\n")
+    profile = tmp_path / "hot.toml"
+    profile.write_text((ROOT / "configs" / "smart_home.toml").read_text().replace(
+        "[governor]", f'[governor]\nroot = "{tmp_path}"\ninterval_s = 1.0', 1))
+    said = np.concatenate([silence(0.8), speech("hey jarvis", exact=True), silence(0.3),
+                           speech("i would like the fan going in the bedroom", exact=True), silence(1.5)])
+    sf.write(tmp_path / "said.wav", said, RATE)
+    done = run("--profile", str(profile), "--input", str(tmp_path / "said.wav"), "--no-speak")
+    assert done.returncode == 0, done.stderr
+    events = [json.loads(x) for x in done.stdout.splitlines()]
+    assert [(g["level"], g["temp_c"]) for g in events if g["type"] == "governor"] == [(level, celsius)]
+    assert [e["path"] for e in events if e["type"] == "items"] == [path]
+    llm = [e["action"] for e in events if e["type"] == "power" and e["component"] == "llm"]
+    assert llm == (["load", "unload"] if path == "llm" else [])
