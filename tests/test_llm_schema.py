@@ -114,3 +114,36 @@ def test_schema_enums_come_from_the_allow_list():
     assert device["action"]["enum"] == list(SMART_HOME.actions)
     assert None in device["unit"]["enum"] and "parsec" not in device["unit"]["enum"]
     assert branches["device_command"]["additionalProperties"] is False
+
+
+@pytest.mark.parametrize("name", ["smart_home", "power_line", "drone", "ultrasound"])
+def test_each_profile_schema_and_grammar_follow_its_allow_list(store, name):
+    from voicebox import profile as profiles
+    from voicebox.nlu import grammar
+
+    prof = profiles.load(name, store.manifest)
+    schema = json_schema(prof)
+    branches = {b["properties"]["kind"]["const"]: b["properties"] for b in schema["items"]["oneOf"]}
+    assert set(branches) == set(prof.vocabulary.kinds)
+    rules = grammar.gbnf(schema)
+    for value in prof.vocabulary.devices + prof.vocabulary.actions + prof.vocabulary.components:
+        assert f'"{grammar.spoken(value)}"' in rules
+    foreign = {"vacuum", "take off", "color doppler", "insulator"} - {
+        grammar.spoken(v) for v in prof.vocabulary.devices + prof.vocabulary.actions
+        + prof.vocabulary.values + prof.vocabulary.components}
+    assert not any(f'"{word}"' in rules for word in foreign)
+    if "device_command" in branches and prof.entities:
+        assert set(branches["device_command"]["target"]["enum"]) >= {e.name for e in prof.entities}
+
+
+@pytest.mark.parametrize("name", ["smart_home", "power_line", "drone", "ultrasound"])
+def test_every_prompt_example_survives_a_round_trip_through_its_line(store, name):
+    from voicebox import profile as profiles
+    from voicebox.nlu import grammar
+
+    prof = profiles.load(name, store.manifest)
+    schema = json_schema(prof)
+    assert prof.llm.examples
+    for example in prof.llm.examples:
+        items = [dict(item) for item in example.items]
+        assert grammar.read(grammar.render(items, schema), schema) == items, example.text
