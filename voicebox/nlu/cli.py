@@ -11,10 +11,14 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 from voicebox import profile as profiles
 from voicebox.errors import BadInputError
 from voicebox.models import default_store
+
+if TYPE_CHECKING:
+    from voicebox.nlu import evaluate
 
 MAX_TEXT = 2000  # characters; a transcript longer than this is not speech
 
@@ -106,18 +110,16 @@ def run_parse(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_eval(args: argparse.Namespace) -> int:
+def score(cases: list[evaluate.Case], no_llm: bool,
+          each: Callable[[evaluate.Outcome], None] | None = None) -> list[evaluate.Outcome]:
+    """One Outcome per labelled case (evaluate.py), each parsed as a session of its own;
+    `each(outcome)` is called after every case (progress bars)."""
     from voicebox.nlu import evaluate
 
-    cases = evaluate.load_cases(args.files, args.profile)
-    if args.profile:
-        cases = [c for c in cases if c.profile == args.profile]
-    if not cases:
-        raise BadInputError("no labelled utterances to score")
     outcomes, unders = [], {}
     for case in cases:
         if case.profile not in unders:
-            unders[case.profile] = understander(case.profile, args.no_llm)
+            unders[case.profile] = understander(case.profile, no_llm)
             unders[case.profile].load()
         und = unders[case.profile]
         und.reset()  # each labelled utterance is a session of its own
@@ -128,6 +130,20 @@ def run_eval(args: argparse.Namespace) -> int:
             case, evaluate.items_match(case.items, parsed.extra["rules_items"]),
             evaluate.items_match(case.items, parsed.items), parsed.path, parsed.extra["llm_used"],
             parsed.extra["rules_ms"], total, list(parsed.items)))
+        if each is not None:
+            each(outcomes[-1])
+    return outcomes
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    from voicebox.nlu import evaluate
+
+    cases = evaluate.load_cases(args.files, args.profile)
+    if args.profile:
+        cases = [c for c in cases if c.profile == args.profile]
+    if not cases:
+        raise BadInputError("no labelled utterances to score")
+    outcomes = score(cases, args.no_llm)
     figures = evaluate.report(outcomes)
     if args.failures:
         for o in outcomes:
