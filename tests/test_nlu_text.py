@@ -27,6 +27,12 @@ def numbers(text: str) -> list[float]:
     ("百分之五十", [100, 50]),          # 百 of 百分之 is matched literally by the unit template
     ("26度", [26]),
     ("depth 16cm", [16]),
+    ("go right two and a half meters", [2.5]),
+    ("往左飞一米五", [1.5]),              # 一米五 is 1.5 m, 两米半 2.5 m
+    ("往右走两米半", [2.5]),
+    ("十米五号塔", [10, 5]),              # …but not when the digit starts a number of its own
+    ("往前飞仨米", [3]),                  # northern 俩/仨, radio 幺
+    ("幺零八号塔", [108]),
 ])
 def test_spoken_numbers_become_values(text, expected):
     assert numbers(text) == expected

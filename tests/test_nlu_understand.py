@@ -93,6 +93,28 @@ def test_chatter_negations_and_unsupported_requests_give_nothing(name, text):
     assert understand(name, text).items == ()
 
 
+@pytest.mark.parametrize("name, text", [
+    ("smart_home", "the bedroom is freezing"),          # a copula after what it describes
+    ("smart_home", "I turned off the oven"),            # a subject before the verb
+    ("smart_home", "我刚才把空调关了"),                   # a narrative marker
+    ("drone", "we should probably land soon"),
+    ("drone", "我们是不是该降落了"),                       # a question never moves anything
+    ("drone", "wait what did you say"),
+])
+def test_statements_and_questions_give_no_command(name, text):
+    assert understand(name, text).items == ()
+
+
+@pytest.mark.parametrize("name, text, action", [
+    ("drone", "fly back to where we took off", "return_home"),   # a relative, not a question
+    ("drone", "我们降落吧", "land"),                               # a proposal, not a narrative
+    ("smart_home", "把灯关了好吗", "turn_off"),                    # a polite question is a request
+    ("drone", "悬停一下拍几张照片", "capture_photo"),              # 几张: a few, not "how many"
+])
+def test_commands_said_around_subjects_and_question_words(name, text, action):
+    assert action in [i["action"] for i in understand(name, text).items]
+
+
 @pytest.mark.parametrize("name, text, topic", [
     ("ultrasound", "what is the normal gallbladder wall thickness", "gallbladder"),
     ("ultrasound", "胆总管多宽算正常", "bile_duct"),

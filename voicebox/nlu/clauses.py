@@ -81,11 +81,24 @@ def is_question(tags: list[Tag]) -> bool:
     content = [t for t in tags if t.role not in ("filler", "stopword")]
     if any(t.role == "request" for t in content):
         return False
-    if any(t.role == "question" for t in content):
-        return True
+    for k, t in enumerate(content):
+        if t.role == "question" and not _relative(content, k):
+            return True
     if content and content[0].role == "question_start" and content[0].lead:
         return True
     return bool(content) and content[-1].role == "question_end"
+
+
+def _relative(content: list[Tag], k: int) -> bool:
+    """An English wh-word after the verb that asks nothing: "fly back to where we took off".
+
+    English asks up front, or with the auxiliary right after the wh-word ("wait, what did you
+    say"); Chinese asks in place ("往前飞多少米" is a question)."""
+    t = content[k]
+    if not (t.text.isascii() and t.text.isalpha()):
+        return False
+    inverted = k + 1 < len(content) and content[k + 1].role == "question_start"
+    return not inverted and any("verb" in o.fields and not o.get("implied") for o in content[:k])
 
 
 def negated(tags: list[Tag]) -> bool:

@@ -3,7 +3,9 @@
 `parse_at(words, i)` reads the longest number starting at `words[i]` and says how many
 words it used: digits ("26", "20.5"), English number words ("twenty six", "one hundred and
 five", "twenty point five") and Chinese numerals, one character per word ("二十六", "十二",
-"一百零五", "两", "十二点五").
+"一百零五", "两", "十二点五"), with the spoken halves and tenths people use for lengths
+("two and a half", "一米五" = 1.5 m, "两米半" = 2.5 m: see `spoken_fraction`) and the
+northern and radio forms of digits (俩 = 2, 仨 = 3, 幺 = 1 in "幺零八").
 """
 from __future__ import annotations
 
@@ -15,7 +17,11 @@ _TENS = {w: 10 * (i + 2) for i, w in enumerate(
 _SCALES = {"hundred": 100, "thousand": 1000}
 
 _ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
+              "六": 6, "七": 7, "八": 8, "九": 9, "幺": 1, "俩": 2, "仨": 3}
+# "一米五" is 1.5 m and "两米半" 2.5 m: a digit or 半 right after these measure words is a fraction
+_ZH_FRACTION_AFTER = set("米度个块")
+# …unless it starts a number of its own: "十米五号塔" is ten metres, then tower five
+_ZH_NOT_FRACTION_BEFORE = set("号米度个块次分秒厘公") | set(_ZH_DIGITS) | set("十百千万点")
 _ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
 _ZH_WAN = "万"
 
@@ -65,6 +71,8 @@ def _parse_en(words: list[str], i: int) -> tuple[float | None, int]:
         else:
             break
         j += 1
+    if last and words[j:j + 3] in (["and", "a", "half"], ["and", "one", "half"]):
+        return total + current + 0.5, j + 3 - i  # "two and a half"
     return float(total + current), j - i
 
 
@@ -98,3 +106,20 @@ def zh_integer(chars: list[str]) -> int:
             total += (section + num or 1) * 10000
             section = num = 0
     return total + section + num
+
+
+def spoken_fraction(words: list[str], i: int) -> float | None:
+    """The fraction spoken after a Chinese measure word at words[i]: "五" of 一米五 → 0.5,
+    "半" of 两米半 → 0.5; None when words[i] is no such measure word or nothing follows."""
+    if words[i] not in _ZH_FRACTION_AFTER or i + 1 >= len(words):
+        return None
+    nxt = words[i + 1]
+    after = words[i + 2] if i + 2 < len(words) else ""
+    if after in _ZH_NOT_FRACTION_BEFORE:
+        return None
+    if nxt == "半":
+        return 0.5
+    digit = _ZH_DIGITS.get(nxt) if nxt not in ("两", "俩", "仨", "幺") else None
+    if digit and words[i] == "米":  # tenths only for lengths: "二十度五" is not said
+        return digit / 10
+    return None

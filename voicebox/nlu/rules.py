@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from voicebox.nlu import clauses as clause_mod
+from voicebox.nlu import mood
 from voicebox.nlu.commands import Draft, commands
 from voicebox.nlu.lexicon import Lexicon
 from voicebox.nlu.lexicon import load as load_lexicon
@@ -66,16 +67,19 @@ class Rules:
         assets = list({_key(t.get("asset")): t.get("asset") for t in tags if "asset" in t.fields}.values())
         subject: str | None = None  # the component a clause without one goes on talking about
         for clause in clause_mod.split(tags, self.lang):
-            asked = query(clause, self.profile, text)
-            if asked is not None:
-                result.drafts.append(asked)
+            said = mood.of(clause)
+            if said == mood.QUESTION:  # a query or nothing: a question never moves anything
+                asked = query(clause, self.profile, text)
+                result.drafts.extend([asked] if asked is not None else [])
                 continue
             if clause_mod.negated(clause):
                 continue
             found, partial = reports(clause, self.profile, assets, subject)
             subject = found[-1].item["component"] if found else subject
             result.drafts.extend(found)
-            result.drafts.extend(commands(clause, self.profile))
+            # a statement ("the bedroom is freezing") keeps only what it implies ("too hot")
+            result.drafts.extend(d for d in commands(clause, self.profile)
+                                 if said == mood.COMMAND or d.implied)
             if not found:
                 result.partial.extend(partial)
         result.drafts = _settle(result.drafts)

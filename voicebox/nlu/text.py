@@ -126,8 +126,14 @@ def _fold_numbers(raw: list[str]) -> list[Token]:
             used = 0
         if used:
             surface = join_tokens(raw[i:i + used])
-            out.append(Token(surface, surface, value, cjk=bool(_HAS_CJK.match(raw[i]))))
             i += used
+            fraction = numbers.spoken_fraction(raw, i) if i < len(raw) else None
+            if fraction is not None:  # 一米五: the number is 1.5, 米 stays its unit
+                value += fraction
+            out.append(Token(surface, surface, value, cjk=bool(_HAS_CJK.match(raw[i - used]))))
+            if fraction is not None:
+                out.append(Token(raw[i], raw[i], cjk=True))
+                i += 2
             continue
         word = raw[i]
         cjk = bool(_HAS_CJK.match(word))
