@@ -103,18 +103,21 @@ def _commands(tags: list[Tag], profile) -> list[Draft]:
     cls = verb_tag.get("verb") if verb_tag is not None else None
     if cls is None and (nums or values) and _has_object(tags):
         cls = "adjust"
+    if cls is None and _bare_direction(tags):
+        cls = "direction"  # "forward 20 meters", "往上拉一百米": what a direction alone means
     if cls is None:
         return []
     attrs = list(dict.fromkeys(t.get("attribute") for t in tags if "attribute" in t.fields
                                and "value" not in t.fields and not t.get("implied")))
     if not attrs and verb_tag is not None and verb_tag.get("attribute"):
         attrs = [verb_tag.get("attribute")]
-    if not attrs and values:
-        attrs = [values[0].get("value_attr")]
+    # a value names its own attribute: "switch to colour and the gain" is the mode's value
+    attrs += [a for a in dict.fromkeys(v.get("value_attr") for v in values) if a not in attrs]
     drafts = []
     for target, device, dev_default in _targets(tags, cls, attrs, profile):
         for attr in attrs or [None]:
-            draft = _one(cls, device, target, attr, nums, values, tags, profile)
+            own = [v for v in values if attr is None or v.get("value_attr") == attr]
+            draft = _one(cls, device, target, attr, nums, own, tags, profile)
             if draft is not None:
                 draft.implied, draft.default_device = implied, dev_default
                 # a device or a command that was only implied is less certain than one said
@@ -156,6 +159,16 @@ def _verb(tags: list[Tag]) -> Tag | None:
 
 def _has_object(tags: list[Tag]) -> bool:
     return any(_is_object(t) for t in tags)
+
+
+def _bare_direction(tags: list[Tag]) -> bool:
+    """A direction with how far ("scoot left 3 meters", "再高一点") or with nothing unexplained
+    before it ("down"), and no component or defect ("左边瓷瓶" is where a defect is);
+    "flip upside down" is not a move down."""
+    dirs = words_of(tags, "direction")
+    if not dirs or any("component" in t.fields or "defect" in t.fields for t in tags):
+        return False
+    return dirs[0].lead or any("number" in t.fields or "step" in t.fields for t in tags)
 
 
 def _targets(tags: list[Tag], cls: str, attrs: list, profile) -> list[tuple[str | None, str, bool]]:
@@ -212,10 +225,14 @@ def _device(tags: list[Tag], cls: str, attrs: list, profile) -> tuple[str | None
     return (und.default_device or None), True
 
 
-def action_for(cls: str, device: str, profile) -> str | None:
-    """The canonical action a verb class means for `device`, if the profile allows one."""
+def action_for(cls: str, device: str, profile, said: tuple = ()) -> str | None:
+    """The canonical action a verb class means for `device`, if the profile allows one.
+
+    `said` are the unit and attribute of the clause, which may decide first: a move by
+    degrees or of the heading is a rotation (`[understanding.verbs.degree]`).
+    """
     verbs = profile.understanding.verbs
-    for table in (verbs.get(device, {}), verbs.get("*", {})):
+    for table in [*(verbs.get(k, {}) for k in said if k), verbs.get(device, {}), verbs.get("*", {})]:
         if cls in table:
             return table[cls]
     return cls if cls in profile.vocabulary.actions else None
@@ -224,13 +241,14 @@ def action_for(cls: str, device: str, profile) -> str | None:
 def _one(cls: str, device: str, target: str | None, attr: str | None, nums: list[Number],
          values: list[Tag], tags: list[Tag], profile) -> Draft | None:
     vocab, und = profile.vocabulary, profile.understanding
-    action = action_for(cls, device, profile)
     num = nums[0] if nums else None
+    action = action_for(cls, device, profile, (num.unit if num else None, attr))
     value: Any = values[0].get("value") if values else None
     if action in RELATIVE and num is not None and num.marker == "to" and "set" in vocab.actions:
         action = "set"
-    if action not in RELATIVE + MOVES and (value is not None or num is not None) and "set" in vocab.actions:
-        action = "set"
+    if (action not in RELATIVE + MOVES and (value is not None or num is not None) or isinstance(value, str)) \
+            and "set" in vocab.actions:
+        action = "set"  # "turn up colour doppler" sets the mode: a named value is never a step
     if action is None:
         return None
     if value is None and num is not None and action in ("set", *RELATIVE, *MOVES):
@@ -245,6 +263,8 @@ def _one(cls: str, device: str, target: str | None, attr: str | None, nums: list
     item = {"kind": "device_command", "device": device, "target": target, "action": action,
             "attribute": attr, "value": _clean(value), "unit": unit}
     direction = next((t.get("direction") for t in tags if "direction" in t.fields), None)
+    if action in MOVES and direction is None and value is None:
+        return None  # "move the…": where to, or how far, was not said
     if action in MOVES and direction is not None:
         item["direction"] = direction
     score = min((t.score for t in tags), default=1.0)

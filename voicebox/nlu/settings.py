@@ -61,7 +61,8 @@ class Understanding:
 
     `lexicon` names the per-language files merged in order (`configs/<dir>/<lang>.toml`),
     the profile's own directory last. `verbs` maps a spoken verb class ("on", "open", "up"
-    …) to the canonical action, per device ("*" for any device).
+    …) to the canonical action, per device ("*" for any device), or per unit or attribute
+    said in the clause, which come first ("degree": a move by degrees is a rotation).
     """
 
     lexicon: tuple[str, ...] = ("common",)
@@ -70,7 +71,7 @@ class Understanding:
     units: dict[str, str] = field(default_factory=dict)  # attribute or action -> unit when none is said
     steps: dict[str, float] = field(default_factory=dict)  # attribute -> step of "a bit"
     ranges: dict[str, tuple[float, ...]] = field(default_factory=dict)  # attribute -> [lo, hi]
-    verbs: dict[str, dict[str, str]] = field(default_factory=dict)  # device|"*" -> verb -> action
+    verbs: dict[str, dict[str, str]] = field(default_factory=dict)  # unit|attribute|device|"*" -> verb -> action
     device_hints: dict[str, str] = field(default_factory=dict)  # attribute or verb -> device
     component_priority: tuple[str, ...] = ()  # most specific first: the bolt, not its crossarm
     default_component: dict[str, str] = field(default_factory=dict)  # defect -> component
@@ -99,8 +100,9 @@ def validate(vocab: Vocabulary, und: Understanding, areas: tuple[Area, ...],
         raise ConfigError(f"{where}: understanding.default_device: {und.default_device!r} "
                           "is not in vocabulary.devices")
     for device, table in und.verbs.items():
-        if device != "*" and device not in vocab.devices:
-            raise ConfigError(f"{where}: understanding.verbs.{device}: not in vocabulary.devices")
+        if device != "*" and device not in vocab.devices + vocab.attributes + vocab.units:
+            raise ConfigError(f"{where}: understanding.verbs.{device}: not in vocabulary.devices, "
+                              "attributes or units")
         for verb, action in table.items():
             if action not in vocab.actions:
                 raise ConfigError(f"{where}: understanding.verbs.{device}.{verb}: "
