@@ -88,7 +88,9 @@ class PinyinIndex:
                 # one character at least must be right: two wrong ones are another word (附近 ≠ 不紧)
                 if shared and (best is None or j > best.end):
                     best = Repair(j, phrase, 0.85)
-            if j >= len(tokens) or not tokens[j].cjk or len(tokens[j].text) != 1 or tokens[j].is_num:
+            # a numeral character may be a mis-heard syllable (异物 heard as 一物): the repair
+            # still needs one character of the phrase right
+            if j >= len(tokens) or not tokens[j].cjk or len(tokens[j].text) != 1:
                 continue
             for syl in char_syllables(tokens[j].text):
                 child = node.get(syl)

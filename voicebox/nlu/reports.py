@@ -88,6 +88,11 @@ def query(tags: list[Tag], profile, text: str) -> Draft | None:
         return None
     if not any(k in t.fields for t in tags for k in CONTENT if k not in ("verb", "number", "step")):
         return None
+    # a yes/no question ("is that a crack or just a shadow", "did you write down tower 7") is
+    # for the assistant only about a topic it knows or the state of a device
+    if not any(t.role == "question" for t in tags) and \
+            not any(k in t.fields for t in tags for k in ("topic", "device", "entity", "attribute")):
+        return None
     # the profile lists its topics most specific first: "normal gallbladder wall" is about the gallbladder
     allowed = profile.vocabulary.topics
     topics = sorted((t.get("topic") for t in tags if t.get("topic") in allowed), key=allowed.index)

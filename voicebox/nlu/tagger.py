@@ -74,7 +74,7 @@ class Tagger:
             elif tok.is_num:
                 tags.append(Tag(i, end, {"number": tok.num}, frozenset({"number"}), tok.text))
             i = end
-        return _mark_leads(tags)
+        return _mark_leads(_stray_particles(tags, tokens))
 
     def _plan(self, tokens: list[Token], exact: list, known: set[int]) -> list[tuple]:
         """The segmentation that covers most tokens with lexicon phrases (exact before repaired,
@@ -123,6 +123,24 @@ class Tagger:
         return Tag(tag.start, tag.end, tag.fields, tag.sources, tag.text, repair.score)
 
 
+# English verb particles: "off" alone is a command ("lights off"), but after a verb the
+# lexicon does not know it belongs to that verb ("take off" to a home hub, "show off")
+_PARTICLES = ("on", "off", "up", "down", "out", "over")
+
+
+def _stray_particles(tags: list[Tag], tokens: list[Token]) -> list[Tag]:
+    """Drop a particle that follows an unexplained word opening its clause."""
+    out: list[Tag] = []
+    for t in tags:
+        unexplained = t.start - (out[-1].end if out else 0)
+        opening = not out or out[-1].role in ("split", "filler", "stopword", "request")
+        if t.text in _PARTICLES and "verb" in t.fields and unexplained == 1 and opening \
+                and tokens[t.start - 1].text.isalpha():
+            continue
+        out.append(t)
+    return out
+
+
 def _a_not_a(tokens: list[Token], i: int) -> bool:
     return i + 2 < len(tokens) and tokens[i].cjk and tokens[i + 1].text in ("不", "没") \
         and tokens[i].text == tokens[i + 2].text and not tokens[i].is_num
@@ -146,7 +164,7 @@ def _mark_leads(tags: list[Tag]) -> list[Tag]:
     return out
 
 
-_HARD_ROLES = ("negation", "split", "request", "pronoun", "question")  # never inside a repaired window
+_HARD_ROLES = ("negation", "split", "request", "pronoun", "question", "to", "by")  # never inside a repaired window
 
 
 def _content(entry: Entry) -> bool:
