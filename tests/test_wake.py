@@ -225,19 +225,36 @@ def test_profile_custom_word_path_is_relative_to_the_profile(store, tmp_path):
 
 
 def test_features_equal_openwakewords_own(store, speech):
-    """voicebox's cheaper feature buffering computes exactly what openWakeWord computes."""
+    """voicebox's features, on onnxruntime alone, are exactly what openWakeWord computes."""
     from openwakeword.utils import AudioFeatures
 
-    from voicebox.wake.features import fresh, open_features
+    from voicebox.wake.features import Features, placeholder_audio
 
     mel = store.require("oww-melspectrogram") / "melspectrogram.onnx"
     emb = store.require("oww-embedding") / "embedding_model.onnx"
-    ours = open_features(mel, emb)
-    theirs = fresh(AudioFeatures(melspec_model_path=str(mel), embedding_model_path=str(emb),
-                                 inference_framework="onnx"))
-    audio = np.concatenate([silence(0.5), speech("Hey Jarvis, close the garage."), noise(1.0)])
+    ours = Features(mel, emb)
+    theirs = AudioFeatures(melspec_model_path=str(mel), embedding_model_path=str(emb),
+                           inference_framework="onnx")
+    theirs.feature_buffer = theirs._get_embeddings(placeholder_audio())   # its reset uses random noise
+    assert np.array_equal(ours.get_features(41), theirs.get_features(41))
+    audio = np.concatenate([silence(0.5), speech("Hey Jarvis, close the garage."), noise(1.0), silence(9.0)])
     for i in range(0, len(audio) - 1279, 1280):
         ours(audio[i:i + 1280])
         theirs(audio[i:i + 1280])
         assert np.array_equal(ours.get_features(16), theirs.get_features(16))
-    assert np.array_equal(ours.melspectrogram_buffer, theirs.melspectrogram_buffer)
+    assert np.array_equal(ours.get_features(120), theirs.get_features(120))   # the whole history
+    assert np.array_equal(ours.melspectrogram_buffer, theirs.melspectrogram_buffer[-76:])
+    ours.reset()   # back to the placeholder history, computed once at load
+    assert np.array_equal(ours.get_features(41)[0], theirs._get_embeddings(placeholder_audio()))
+
+
+def test_the_front_end_does_not_import_openwakeword(store):
+    """The always-on path runs on onnxruntime alone: openwakeword's package costs ~110 MB."""
+    code = ("import sys\nfrom voicebox.models import default_store\nfrom voicebox.wake.frontend import FrontEnd\n"
+            "from voicebox.wake.settings import Wake\nimport numpy as np\n"
+            "fe = FrontEnd(default_store(), Wake(gate=False)); fe.load()\n"
+            "fe.process(np.zeros(1280, np.int16), 0.08)\n"
+            "heavy = sorted(m for m in ('openwakeword', 'sklearn', 'scipy', 'tflite_runtime') if m in sys.modules)\n"
+            "print(','.join(heavy))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""

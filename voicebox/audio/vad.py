@@ -9,6 +9,7 @@ import time
 
 import numpy as np
 
+from voicebox.audio.onnx import open_session
 from voicebox.errors import ModelError
 from voicebox.models import ModelStore
 
@@ -34,13 +35,8 @@ class SileroVad:
             return 0.0
         start = time.perf_counter()
         path = self.store.require(self.model_id) / "silero_vad.onnx"
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        options.inter_op_num_threads = options.intra_op_num_threads = self.threads
         try:
-            self._session = ort.InferenceSession(str(path), sess_options=options,
-                                                 providers=["CPUExecutionProvider"])
+            self._session = open_session(path, self.threads)
         except Exception as err:  # onnxruntime raises its own exception types
             raise ModelError(f"model {self.model_id}: cannot load {path}: {err}; "
                              f"fix: voicebox models pull --force {self.model_id}") from None
