@@ -19,6 +19,9 @@ import importlib.util
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
+
+import numpy as np
 
 from voicebox.nlu.lexicon import Lexicon
 
@@ -102,17 +105,38 @@ class PinyinIndex:
 
 
 # -- English ---------------------------------------------------------------------------------
+class WordSet:
+    """`word in words` for a large word list, kept as a sorted array of 64-bit string hashes.
+
+    The CMU dictionary's 126k words as a frozenset of str stay resident at ~12 MB for the
+    whole run; their hashes take 1 MB. Python's str hash is salted per process, which is
+    fine: the array is built and read in the same process. A word outside the list
+    collides with one in it with a probability of ~1e-14.
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self._hashes = np.unique(np.fromiter((hash(w) for w in words), dtype=np.int64))
+
+    def __contains__(self, word: object) -> bool:
+        h = hash(word)
+        i = int(np.searchsorted(self._hashes, h))
+        return i < len(self._hashes) and int(self._hashes[i]) == h
+
+    def __len__(self) -> int:
+        return len(self._hashes)
+
+
 @functools.lru_cache(maxsize=1)
-def english_words() -> frozenset[str]:
+def english_words() -> WordSet:
     """Real English words (the CMU dictionary inside the pocketsphinx wheel); empty if absent."""
     spec = importlib.util.find_spec("pocketsphinx")
     if spec is None or not spec.origin:
-        return frozenset()
+        return WordSet(())
     path = Path(spec.origin).parent / "model" / "en-us" / "cmudict-en-us.dict"
     if not path.is_file():
-        return frozenset()
+        return WordSet(())
     with path.open(encoding="utf-8", errors="ignore") as f:
-        return frozenset(line.split(" ", 1)[0].split("(", 1)[0] for line in f)
+        return WordSet(line.split(" ", 1)[0].split("(", 1)[0] for line in f)
 
 
 class EnglishIndex:

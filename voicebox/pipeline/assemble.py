@@ -50,7 +50,10 @@ def assemble(profile, store: ModelStore, lang: str, emit: Emit, clock: Callable[
         speaker = Speaker(power.handle("tts"), sink, gap_s)
     llm_handle = power.handle("llm") if llm is not None else None
     understander = Understander(profile, llm=llm_handle)
-    understander.load()                       # lexicons and indexes now, not in the first command
+    # The lexicon and repair index of the run's language now, not in the first command; only
+    # that one: every transcript of the run is parsed in it, and the Chinese tables (pypinyin,
+    # ~60 MB) would otherwise stay resident in an English run.
+    understander.rules(lang).warm()
     stages = Stages(
         frontend=frontend,
         preroll=Preroll(profile.wake.buffer_s),
