@@ -84,7 +84,9 @@ def is_question(tags: list[Tag]) -> bool:
     for k, t in enumerate(content):
         if t.role == "question" and not _relative(content, k):
             return True
-    if content and content[0].role == "question_start" and content[0].lead:
+    # "is the door locked" asks; "there is a bird near the drone" tells
+    opener = next((t for t in tags if t.role not in ("filler",)), None)
+    if content and content[0].role == "question_start" and content[0].lead and opener is content[0]:
         return True
     return bool(content) and content[-1].role == "question_end"
 

@@ -92,8 +92,9 @@ def _key(asset: dict) -> tuple:
     return asset["type"], asset["id"]
 
 
-# A landing includes the descent before it, a take-off the climb: "降下来落地" is one landing.
-_ABSORBS = {"land": "down", "take_off": "up"}
+# A landing includes the descent before it, a take-off the climb, a return home the way back:
+# "降下来落地" is one landing, "go back to home point" one return.
+_ABSORBS = {"land": "down", "take_off": "up", "return_home": "back"}
 
 
 def _settle(drafts: list[Draft]) -> list[Draft]:

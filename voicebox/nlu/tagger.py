@@ -70,11 +70,22 @@ class Tagger:
             elif kind == "repair":
                 tags.append(self._repaired(tokens, i, repair))
             elif kind == "exact":
-                tags.append(_merge([m for m in exact[i] if m[0] == end], tokens, i, end))
+                tag = _merge([m for m in exact[i] if m[0] == end], tokens, i, end)
+                tags.append(self._asking(tag, exact[i]))
             elif tok.is_num:
                 tags.append(Tag(i, end, {"number": tok.num}, frozenset({"number"}), tok.text))
             i = end
         return _mark_leads(_stray_particles(tags, tokens))
+
+    @staticmethod
+    def _asking(tag: Tag, found: list) -> Tag:
+        """A topic phrase that opens with a question word still asks: "how high are we"."""
+        if tag.end - tag.start < 2 or "topic" not in tag.fields or "role" in tag.fields:
+            return tag
+        opener = [e for m in found if m[0] == tag.start + 1 for e in m[1]]
+        if any(e.fields.get("role") == "question" for e in opener):
+            return replace(tag, fields={**tag.fields, "role": "question"})
+        return tag
 
     def _plan(self, tokens: list[Token], exact: list, known: set[int]) -> list[tuple]:
         """The segmentation that covers most tokens with lexicon phrases (exact before repaired,
@@ -92,7 +103,8 @@ class Tagger:
             if tokens[i].text in (",", "?"):
                 best[i], plan[i] = best[i + 1], ("mark", i + 1, None)
                 continue
-            if _a_not_a(tokens, i):  # 大不大, 好没好: a yes/no question in Chinese
+            requested = any(e.fields.get("role") == "request" for m in exact[i] if m[0] == i + 3 for e in m[1])
+            if _a_not_a(tokens, i) and not requested:  # 大不大, 好没好: a yes/no question ("能不能" asks a favour)
                 best[i], plan[i] = _add(best[i + 3], 3, False, 0), ("question", i + 3, None)
                 continue
             options = [(best[i + 1], ("skip", i + 1, None))]
