@@ -4,7 +4,8 @@
 
 Speech is synthesised with Piper (English) and espeak-ng (Korean) as in the tests;
 phrase lists are tests/data/asr/<profile>.en.txt. Each backend's memory is measured
-in a fresh process so the figures do not mix. Prints a report; never fails on a figure.
+in a fresh process so the figures do not mix. Decoding and scoring are
+voicebox/bench/asr.py's, shared with `voicebox bench`. Prints a report; never fails on a figure.
 """
 from __future__ import annotations
 
@@ -24,16 +25,15 @@ from asr_data import OUT_OF_GRAMMAR, PROFILES, commands, espeak, phrases  # noqa
 from conftest import _speech, silence  # noqa: E402
 from voicebox.asr import Listener  # noqa: E402
 from voicebox.asr.memory import rss_mb  # noqa: E402
-from voicebox.asr.metrics import wer  # noqa: E402
 from voicebox.asr.sphinx import SphinxRecognizer  # noqa: E402
 from voicebox.asr.vocab import Vocabulary  # noqa: E402
 from voicebox.asr.vosk import VoskRecognizer  # noqa: E402
 from voicebox.audio import FRAME, RATE  # noqa: E402
 from voicebox.audio.vad import SileroVad  # noqa: E402
+from voicebox.bench.asr import KO, decode, figures, run_all, vosk_section  # noqa: E402
 from voicebox.models import default_store  # noqa: E402
 from voicebox.profile import Asr  # noqa: E402
 
-KO = ("거실 불 켜 줘", "안방 에어컨 꺼 줘", "온도를 이십 육 도로 맞춰 줘", "창문 열어", "오늘 날씨가 어때요")
 WAKE_COMMANDS = ("turn on the kitchen light", "take off", "set the heat to twenty degrees", "land",
                  "open the blinds", "lock the front door", "freeze the image", "return home",
                  "dim the living room light", "start recording")
@@ -48,13 +48,6 @@ def recognizer(backend: str, vocab: Vocabulary | None, **settings):
     if backend == "pocketsphinx":
         return SphinxRecognizer(store.require("pocketsphinx-en-us"), vocab, Asr(**settings))
     return VoskRecognizer(store.require("vosk-ko-small"), "ko", vocab, Asr(**settings))
-
-
-def decode(rec, audio: np.ndarray):
-    start = time.perf_counter()
-    for i in range(0, len(audio), FRAME):
-        rec.accept(audio[i:i + FRAME])
-    return rec.finish(), time.perf_counter() - start
 
 
 def memory(backend: str) -> dict:
@@ -82,44 +75,32 @@ def profile_phrases(profile: str, source: str) -> list[str]:
 
 def sphinx_accuracy(every: int, source: str = "files") -> dict:
     """WER and RTF open / biased+verified / grammar only; grammar acceptance in and out of domain."""
-    rows, audio_s, time_s = [], 0.0, {"open": 0.0, "verified": 0.0, "grammar": 0.0}
+    rows = []
     open_rec = recognizer("pocketsphinx", None)
     open_rec.load()
     for profile in PROFILES:
         vocab = Vocabulary.build(profile_phrases(profile, source), "en", ["hey jarvis"])
-        recs = {"verified": recognizer("pocketsphinx", vocab), "grammar": recognizer("pocketsphinx", vocab, verify="off")}
+        recs = {"open": open_rec, "verified": recognizer("pocketsphinx", vocab),
+                "grammar": recognizer("pocketsphinx", vocab, verify="off")}
         for r in recs.values():
             r.load()
         texts = [(t, True) for t in commands(profile, every)] + [(t, False) for t in OUT_OF_GRAMMAR]
-        for text, in_domain in texts:
-            audio = speech(text)
-            row = {"ref": text, "in_domain": in_domain}
-            for name, rec in [("open", open_rec), *recs.items()]:
-                tr, took = decode(rec, audio)
-                row[name], row[name + "_source"] = tr.text, tr.source
-                time_s[name] += took
-            audio_s += len(audio) / RATE
-            rows.append(row)
-    ins = [r for r in rows if r["in_domain"]]
-    oog = [r for r in rows if not r["in_domain"]]
-    return {"commands": len(ins), "out_of_grammar": len(oog),
-            **{f"wer_{n}": round(wer([(r["ref"], r[n]) for r in ins]), 3) for n in time_s},
-            **{f"rtf_{n}": round(t / audio_s, 3) for n, t in time_s.items()},
-            "grammar_accepted_in_domain": round(sum(r["verified_source"] == "grammar" for r in ins) / len(ins), 3),
-            "grammar_accepted_out_of_grammar": round(sum(r["verified_source"] == "grammar" for r in oog) / len(oog), 3)}
+        rows += run_all(recs, [(text, speech(text), in_domain) for text, in_domain in texts])
+    f = figures(rows, ["open", "verified", "grammar"])
+    return {"commands": f["clips"], "out_of_grammar": f["out_of_grammar"],
+            **{f"wer_{n}": f[n]["wer"] for n in ("open", "verified", "grammar")},
+            **{f"rtf_{n}": f[n]["rtf"] for n in ("open", "verified", "grammar")},
+            "grammar_accepted_in_domain": f["verified"]["grammar_kept"],
+            "grammar_accepted_out_of_grammar": f["verified"]["grammar_kept_out_of_grammar"]}
 
 
 def vosk_speed() -> dict:
-    """RTF of the Korean model, open only and grammar + open (verified), on espeak-ng speech."""
-    audio = [np.concatenate([silence(0.3), espeak(t), silence(0.3)]) for t in KO]
-    total = sum(len(a) for a in audio) / RATE
-    out = {}
-    for name, vocab in [("open", None), ("verified", Vocabulary.build(["창문 열어", "불 켜", "에어컨 꺼", "거실"], "ko"))]:
-        rec = recognizer("vosk", vocab)
-        rec.load()
-        out[f"rtf_{name}"] = round(sum(decode(rec, a)[1] for a in audio) / total, 3)
-        rec.unload()
-    return out
+    """RTF and WER of the Korean model, open only and grammar + open (verified), on espeak-ng speech."""
+    ko = vosk_section(default_store(), Asr(), KO, ("open", "grammar + verification"))["vosk-ko-small"]
+    if not ko["measured"]:
+        return ko
+    return {f"{key}_{name}": ko[variant][key] for variant, name in
+            (("open", "open"), ("grammar + verification", "verified")) for key in ("rtf", "wer", "cer")}
 
 
 def listener_timing(backend: str) -> dict:

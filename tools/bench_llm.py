@@ -5,7 +5,8 @@
 
 `speed` prints prompt and generation tokens/s, load and unload times with the process RSS,
 and time to first token from power-up with the prefix evaluated vs restored from its saved
-state (fresh processes, alternating, so both ways see the same machine load). `accuracy`
+state (fresh processes, alternating, so both ways see the same machine load); the measuring
+code is voicebox/bench/llm.py, shared with `voicebox bench`. `accuracy`
 runs only the LLM on labelled sets (default tests/data/dev/*.jsonl) with `voicebox eval`'s
 matching (voicebox/nlu/evaluate.py: kind plus the expected fields, no missing or extra
 items). Figures are printed, never asserted.
@@ -14,10 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
-import subprocess
 import sys
-import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -25,19 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from voicebox import profile as profiles  # noqa: E402
+from voicebox.bench.llm import speed as measure_speed  # noqa: E402
 from voicebox.models import default_store  # noqa: E402
 from voicebox.nlu.evaluate import items_match, percentile  # noqa: E402
 from voicebox.nlu.llm import LlmParser  # noqa: E402
-
-SPEED_TEXTS = {"smart_home": ("dim the living room light and set the AC to 26", "把客厅灯调暗一点"),
-               "power_line": ("tower twelve right insulator is cracked, pretty bad", "12号塔右侧绝缘子有裂纹"),
-               "drone": ("climb five meters then take a photo", "无人机返航"),
-               "ultrasound": ("switch to color doppler", "增益调高一点")}
-
-
-def rss_mb() -> float:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * 4096 / 1e6
 
 
 def accuracy(args) -> None:
@@ -85,68 +74,19 @@ def _thresholds(rows: list[tuple[float | None, bool, bool]]) -> None:
               f"{kept} answers with items kept")
 
 
-def one_start(args) -> None:
-    """Child process: power up with the given warm-start mode, parse once, print JSON figures."""
-    store = default_store()
-    prof = profiles.load(args.profile, store.manifest)
-    prof = _with_warm_start(prof, args.mode, args.threads)
-    before = rss_mb()
-    parser = LlmParser(store, prof)
-    start = time.perf_counter()
-    load_s = parser.load()
-    text = SPEED_TEXTS.get(prof.name, ("turn it on",))[0]
-    result = parser.parse(text, "en")
-    ttft = (time.perf_counter() - start) * 1000 - result.total_ms + result.ttft_ms
-    loaded_rss = rss_mb()
-    t = time.perf_counter()
-    parser.unload()
-    unload_s = time.perf_counter() - t
-    print(json.dumps({"mode": parser.warm.mode, "prefix_tokens": len(parser.warm.tokens),
-                      "prefix_s": parser.warm.seconds, "load_s": load_s, "ttft_ms": ttft,
-                      "state_bytes": parser.warm.state.stat().st_size if parser.warm.state else 0,
-                      "rss_before": before, "rss_loaded": loaded_rss, "rss_unloaded": rss_mb(),
-                      "unload_s": unload_s, "raw": result.raw}))
-
-
-def _with_warm_start(prof, mode: str, threads: int | None):
-    from dataclasses import replace
-    return replace(prof, llm=replace(prof.llm, warm_start=mode, threads=threads or prof.llm.threads))
-
-
 def speed(args) -> None:
-    store = default_store()
-    prof = _with_warm_start(profiles.load(args.profile, store.manifest), "auto", args.threads)
-    parser = LlmParser(store, prof)
-    parser.load()
-    gen = []
-    for text in SPEED_TEXTS.get(prof.name, ("turn it on",)) * args.runs:
-        r = parser.parse(text, "en")
-        gen.append((r.generated_tokens, r.ttft_ms, r.total_ms))
-    parser.unload()
-    tok_s = [(n - 1) / ((total - ttft) / 1000) for n, ttft, total in gen if n > 1]
-    print(f"profile {prof.name}: prefix {len(parser.warm.tokens)} tokens")
-    print(f"generation: {statistics.median(tok_s):.1f} tokens/s (median of {len(tok_s)}), "
-          f"{statistics.median(n for n, _, _ in gen)} tokens per parse, "
-          f"parse p50 {statistics.median(t for _, _, t in gen):.0f} ms")
-    runs = defaultdict(list)
-    for _ in range(args.runs):
-        for mode in ("evaluate", "restore"):
-            out = subprocess.run([sys.executable, __file__, "_start", "--profile", prof.name, "--mode", mode,
-                                  "--threads", str(prof.llm.threads)],
-                                 capture_output=True, text=True, check=True).stdout
-            runs[mode].append(json.loads(out.strip().splitlines()[-1]))
-    ev, rs = runs["evaluate"], runs["restore"]
-    med = lambda rows, k: statistics.median(r[k] for r in rows)  # noqa: E731
-    print(f"prefix evaluated: {med(ev, 'prefix_s') * 1000:.0f} ms "
-          f"({med(ev, 'prefix_tokens') / med(ev, 'prefix_s'):.0f} tokens/s prefill)")
-    print(f"prefix restored:  {med(rs, 'prefix_s') * 1000:.0f} ms ({med(rs, 'state_bytes') / 1e6:.1f} MB state); "
-          f"ratio {med(ev, 'prefix_s') / med(rs, 'prefix_s'):.1f}x")
-    print(f"time to first token from power-up: evaluated {med(ev, 'ttft_ms'):.0f} ms, "
-          f"restored {med(rs, 'ttft_ms'):.0f} ms (load incl. model {med(rs, 'load_s') * 1000:.0f} ms)")
-    print(f"RSS: before {med(ev, 'rss_before'):.0f} MB, loaded {med(ev, 'rss_loaded'):.0f} MB, "
-          f"after unload {med(ev, 'rss_unloaded'):.0f} MB; unload {med(ev, 'unload_s') * 1000:.0f} ms")
-    same = {r["raw"] for r in ev + rs}
-    print(f"same output cold and restored: {len(same) == 1} ({sorted(same)})")
+    f = measure_speed(args.profile, args.runs, args.threads)
+    print(f"profile {f['profile']}: prefix {f['prefix_tokens']} tokens, {f['threads']} threads")
+    print(f"generation: {f['generation_tok_s']:.1f} tokens/s (median of {len(f['generation_tok_s_all'])} parses), "
+          f"{f['tokens_per_parse']} tokens per parse, parse p50 {percentile(f['parse_ms'], 50):.0f} ms")
+    print(f"prefix evaluated: {f['prefix_evaluated_ms']:.0f} ms ({f['prompt_tok_s']:.0f} tokens/s prefill)")
+    print(f"prefix restored:  {f['prefix_restored_ms']:.0f} ms ({f['state_mb']:.1f} MB state); "
+          f"ratio {f['prefix_evaluated_ms'] / f['prefix_restored_ms']:.1f}x")
+    print(f"time to first token from power-up: evaluated {f['ttft_cold_ms']:.0f} ms, "
+          f"restored {f['ttft_restored_ms']:.0f} ms (load incl. model {f['load_restored_ms']:.0f} ms)")
+    print(f"RSS: before {f['rss_before_mb']:.0f} MB, loaded {f['rss_loaded_mb']:.0f} MB, "
+          f"after unload {f['rss_unloaded_mb']:.0f} MB; unload {f['unload_ms']:.0f} ms")
+    print(f"same output cold and restored: {len(f['same_output']) == 1} ({f['same_output']})")
 
 
 def main() -> None:
@@ -162,12 +102,8 @@ def main() -> None:
     ac.add_argument("--lang")
     ac.add_argument("-v", "--verbose", action="store_true")
     ac.add_argument("--threads", type=int, help="LLM threads (default: the profile's)")
-    st = sub.add_parser("_start")
-    st.add_argument("--profile", required=True)
-    st.add_argument("--mode", required=True)
-    st.add_argument("--threads", type=int)
     args = ap.parse_args()
-    {"speed": speed, "accuracy": accuracy, "_start": one_start}[args.cmd](args)
+    {"speed": speed, "accuracy": accuracy}[args.cmd](args)
 
 
 if __name__ == "__main__":

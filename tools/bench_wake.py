@@ -3,77 +3,31 @@
     nice .venv/bin/python tools/bench_wake.py [--cache out/bench_wake] [--profile smart_home]
                                               [--json FILE] [--live-s 60]
 
-The labelled set (tools/wake_data.py) is synthesised on the first run (a few minutes,
-cached). Each clip and stream goes through two front ends with the profile's [wake]
-settings, one with the gate and one without (`--no-gate`), in the same process, one after
-the other, so the CPU figures are a ratio measured under the same load. Then `voicebox
+The labelled set (voicebox/bench/wake_data.py, the full cut) is synthesised on the first
+run (a few minutes, cached). Each clip and stream goes through two front ends with the
+profile's [wake] settings, one with the gate and one without (`--no-gate`), in the same
+process, one after the other, so the CPU figures are a ratio measured under the same load
+(the measuring code is voicebox/bench/wake.py, shared with `voicebox bench`). Then `voicebox
 wake` listens to the silent monitor of a private PulseAudio null sink for `--live-s`
 seconds per mode: the CPU of the whole live process. Prints tables; never fails on a figure.
 """
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-
-import wake_data  # noqa: E402
+sys.path.insert(0, str(ROOT))
 
 from voicebox import profile as profiles  # noqa: E402
+from voicebox.bench import wake_data  # noqa: E402
+from voicebox.bench.progress import Progress  # noqa: E402
+from voicebox.bench.wake import MODES, QUIET, frontends, frr_groups, negatives, positives, total  # noqa: E402
 from voicebox.models import default_store  # noqa: E402
-from voicebox.wake.frontend import FrontEnd, Stats, detect_all  # noqa: E402
-
-MODES = ("ungated", "gated")
-QUIET = ("silence (digital zero)", "silence (mic floor, -75 dBFS)", "low noise (-55 dBFS pink)")
-
-
-def run(fe: FrontEnd, audio: np.ndarray) -> tuple[list, float, Stats]:
-    """Detections, CPU seconds and counters of one stream through a freshly reset front end."""
-    fe.reset()
-    fe.stats = Stats()
-    start = time.process_time()
-    found = detect_all(fe, audio)
-    return found, time.process_time() - start, fe.stats
-
-
-def bench_negatives(frontends: dict[str, FrontEnd], streams: dict[str, np.ndarray]) -> list[dict]:
-    rows = []
-    for name, audio in streams.items():
-        row = {"category": name, "minutes": len(audio) / wake_data.RATE / 60}
-        for mode in MODES:
-            found, cpu, stats = run(frontends[mode], audio)
-            row[mode] = {"false_accepts": len(found), "cpu_s": cpu, "model_runs": stats.model_runs,
-                         "frames": stats.frames, "vad_runs": stats.vad_runs}
-            row.setdefault("accepted_at", {})[mode] = [(round(d.t, 2), round(d.score, 3)) for d in found]
-        rows.append(row)
-        print(f"  {name}: done", file=sys.stderr)
-    return rows
-
-
-def bench_positives(frontends: dict[str, FrontEnd], positives: list, babble: np.ndarray) -> list[dict]:
-    trials = []
-    for i, positive in enumerate(positives):
-        # positives come as (command, rate) in order: rotate the noise by command too, so
-        # that every rate meets every noise and the two are not confounded
-        kind = wake_data.NOISES[(i + i // len(wake_data.LENGTH_SCALES)) % len(wake_data.NOISES)]
-        for snr in wake_data.SNRS:
-            audio, start, end = wake_data.mix(positive.audio, snr, kind, seed=1000 + i, babble_from=babble)
-            trial = {"text": positive.text, "length_scale": positive.length_scale, "snr": snr,
-                     "noise": kind if snr is not None else None}
-            for mode in MODES:
-                found, _, _ = run(frontends[mode], audio)
-                hits = [d for d in found if start <= d.t <= end + 1.0]
-                trial[mode] = {"hit": bool(hits), "t_after_start": hits[0].t - start if hits else None,
-                               "extra": len(found) - len(hits[:1])}
-            trials.append(trial)
-    return trials
 
 
 def bench_live(seconds: float) -> dict[str, dict]:
@@ -125,30 +79,13 @@ def print_negatives(rows: list[dict]) -> None:
           f"gated {all_rows['gated']['false_accepts'] / hours:.2f} ({all_rows['minutes']:.1f} min of negatives)")
 
 
-def total(rows: list[dict], name: str) -> dict:
-    out = {"category": name, "minutes": sum(r["minutes"] for r in rows)}
-    for mode in MODES:
-        out[mode] = {k: sum(r[mode][k] for r in rows) for k in rows[0][mode]}
-    return out
-
-
 def print_positives(trials: list[dict]) -> None:
     print("\nPositives: false rejects (%)")
     print("| condition | n | FRR ungated | FRR gated | gate-only misses | detection after speech start |")
     print("|---|---|---|---|---|---|")
-    groups = [("clean", lambda t: t["snr"] is None)]
-    groups += [(f"{snr} dB SNR", lambda t, s=snr: t["snr"] == s) for snr in wake_data.SNRS if snr]
-    groups += [(f"{kind} noise, 10 and 5 dB", lambda t, k=kind: t["noise"] == k and t["snr"] in (10, 5))
-               for kind in wake_data.NOISES]
-    groups += [(f"rate {ls}", lambda t, s=ls: t["length_scale"] == s) for ls in wake_data.LENGTH_SCALES]
-    groups += [("all", lambda t: True)]
-    for name, keep in groups:
-        chosen = [t for t in trials if keep(t)]
-        frr = {m: 100 * sum(not t[m]["hit"] for t in chosen) / len(chosen) for m in MODES}
-        only = sum(t["ungated"]["hit"] and not t["gated"]["hit"] for t in chosen)
-        delays = [t["gated"]["t_after_start"] for t in chosen if t["gated"]["hit"]]
-        print(f"| {name} | {len(chosen)} | {frr['ungated']:.1f} | {frr['gated']:.1f} | {only} "
-              f"| {np.mean(delays):.2f} s |")
+    for g in frr_groups(trials):
+        print(f"| {g['condition']} | {g['n']} | {g['frr_ungated_pct']:.1f} | {g['frr_gated_pct']:.1f} "
+              f"| {g['gate_only_misses']} | {g['detection_after_start_s']:.2f} s |")
     extra = {m: sum(t[m]["extra"] for t in trials) for m in MODES}
     print(f"\nsecond detections inside positive clips: ungated {extra['ungated']}, gated {extra['gated']}")
 
@@ -163,15 +100,12 @@ def main() -> int:
     args = parser.parse_args()
     store = default_store()
     settings = profiles.load(args.profile, store.manifest).wake
-    started = time.perf_counter()
-    positives, streams = wake_data.load(args.cache)
+    started, progress = time.perf_counter(), Progress()
+    clips, streams = wake_data.load(args.cache, wake_data.FULL, progress.bar)
     print(f"labelled set ready in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    frontends = {"ungated": FrontEnd(store, dataclasses.replace(settings, gate=False)),
-                 "gated": FrontEnd(store, dataclasses.replace(settings, gate=True))}
-    for fe in frontends.values():
-        fe.load()
-    rows = bench_negatives(frontends, streams)
-    trials = bench_positives(frontends, positives, streams["speech (espeak-ng, 6 accents)"])
+    fes = frontends(store, settings)
+    rows = negatives(fes, streams, progress.bar)
+    trials = positives(fes, clips, streams[wake_data.BABBLE], bar=progress.bar)
     live = bench_live(args.live_s) if args.live_s > 0 else {}
     print(f"front end: {settings}")
     print_negatives(rows)

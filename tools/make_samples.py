@@ -18,11 +18,11 @@ import argparse
 import sys
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parent.parent
-RATE = 16000
-VOICE = "piper-en_US-joe-medium"
+sys.path.insert(0, str(ROOT))
+
+from voicebox.audio import RATE  # noqa: E402
+from voicebox.bench.speech import session as synthesise  # noqa: E402  (also the benchmarks' sessions)
 
 # ("wake", text) and ("say", text) are spoken; ("quiet", s) is silence; ("noise", s) a loud burst.
 SESSIONS: dict[str, list[tuple[str, object]]] = {
@@ -51,34 +51,6 @@ SESSIONS: dict[str, list[tuple[str, object]]] = {
         ("say", "the conductor is sagging near tower twenty"), ("quiet", 12.0),
     ],
 }
-
-
-def synthesise(session: list[tuple[str, object]], seed: int = 1) -> tuple[np.ndarray, list[str]]:
-    """The session's samples (int16, 16 kHz) and its script, one line per spoken part."""
-    import soxr
-
-    from voicebox.models import default_store
-    from voicebox.tts import PiperTts
-
-    tts = PiperTts(default_store(), VOICE, noise_scale=0.0, noise_w=0.0)  # the same session every time
-    rng = np.random.default_rng(seed)
-    parts, script, t = [], [], 0.0
-    for kind, value in session:
-        if kind in ("wake", "say"):
-            speech = list(tts.synthesize(str(value)))
-            audio = np.concatenate([s.samples for s in speech]).astype(np.float32) / 32768.0
-            audio = soxr.resample(audio, speech[0].sample_rate, RATE)
-            script.append(f"{t:7.2f}  {kind:5s} {value}")
-        elif kind == "noise":
-            audio = rng.normal(0.0, 0.05, int(float(value) * RATE)).astype(np.float32)
-            script.append(f"{t:7.2f}  noise {value} s")
-        else:
-            audio = np.zeros(int(float(value) * RATE), np.float32)
-        parts.append(audio)
-        t += len(audio) / RATE
-    samples = np.concatenate(parts)
-    samples += rng.normal(0.0, 0.002, len(samples)).astype(np.float32)  # a quiet room is never silent
-    return np.clip(samples * 32768.0, -32768, 32767).astype(np.int16), script
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     from voicebox.wake import cli as wake_cli
     from voicebox.pipeline import run_cmd
     from voicebox.nlu import cli as nlu_cli
+    from voicebox.bench import cli as bench_cli
 
     parser = _Parser(prog="voicebox", description="Offline, wake-word gated voice assistant.")
     parser.add_argument("--version", action="version", version=f"voicebox {__version__}")
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     wake_cli.register(sub)
     run_cmd.register(sub)
     nlu_cli.register(sub)
+    bench_cli.register(sub)
     return parser
 
 

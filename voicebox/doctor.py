@@ -55,24 +55,31 @@ def _section(title: str) -> None:
     print(f"\n{title}")
 
 
-def _system() -> list[str]:
-    cpu = "unknown"
+def cpu_model() -> str:
+    """The processor's name from /proc/cpuinfo ("unknown" where there is none)."""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.lower().startswith(("model name", "hardware", "cpu model")):
-                cpu = line.split(":", 1)[1].strip()
-                break
+                return line.split(":", 1)[1].strip()
     except OSError:
         pass
-    mem = ""
+    return "unknown"
+
+
+def memory_gib() -> float | None:
+    """Total RAM in GiB from /proc/meminfo, None where unknown."""
     try:
-        kb = int(Path("/proc/meminfo").read_text().split()[1])
-        mem = f", {kb / 1024 / 1024:.1f} GiB RAM"
+        return int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024
     except (OSError, ValueError, IndexError):
-        pass
+        return None
+
+
+def _system() -> list[str]:
+    gib = memory_gib()
+    mem = f", {gib:.1f} GiB RAM" if gib is not None else ""
     return [f"python {platform.python_version()} ({platform.python_implementation()})",
             f"{platform.system()} {platform.release()} {platform.machine()}",
-            f"cpu {cpu}, {os.cpu_count()} cores{mem}"]
+            f"cpu {cpu_model()}, {os.cpu_count()} cores{mem}"]
 
 
 def _audio() -> list[str]:

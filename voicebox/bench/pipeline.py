@@ -1,37 +1,36 @@
-"""Benchmark of the power-managed pipeline (prints figures, never asserts, never fails a build).
+"""The power-managed pipeline end to end: latencies per turn and RSS per state, managed vs always loaded.
 
-    nice .venv/bin/python tools/bench_pipeline.py [--profile smart_home] [--gap 12] [--repeat 2] [--json]
+A session of wake word + command turns is synthesised once with Piper (cached), then
+`voicebox run`'s pipeline processes it twice, each time in a fresh process (this module run
+as `python -m voicebox.bench.pipeline --worker MODE`) so one run's heap cannot flatter the
+other: with power management (the profile's `[power]`) and with everything always loaded.
+Replies are spoken into a WAV file, so the first-audio latency includes synthesis. Measured:
 
-A session of wake word + command turns is synthesised once with Piper (cached in
-out/bench/), then `voicebox run`'s pipeline processes it twice, each time in a fresh
-process so one run's heap cannot flatter the other: with power management (the profile's
-`[power]`) and with everything always loaded. Replies are spoken into a WAV file, so the
-first-audio latency includes synthesis. Reported:
-
-- RSS while idle: the median process RSS over idle frames, by what was resident then;
+- RSS per state (idle, listening, understanding, speaking, follow_up): sampled on every frame
+  in that state after the first wake word, and when the items are ready for understanding
+  (understanding starts and ends within one frame); idle also by what was resident then;
+- an RSS timeline (every 0.4 s of stream time) with every load and unload (`power` events);
 - end of speech → items and → first reply audio, p50/p95, per path (rules = fast path, llm),
   as the user experiences it (the endpointer's trailing silence included) and as processing only;
-- wake → recogniser ready, and the load/unload times of every component.
-
-`bench(profile, gap_s)` returns the figures as a dict (for `voicebox bench`).
+- wake → recogniser ready, the load/unload times of every component, and the process CPU.
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import hashlib
 import json
-import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-
-from make_samples import RATE, synthesise  # noqa: E402
+from voicebox.bench.speech import cached, session as synthesise
+from voicebox.bench.stats import p50_p95
 
 # Commands per profile: plain ones the templates know, and roundabout ones meant for the LLM.
 COMMANDS = {
@@ -52,32 +51,41 @@ COMMANDS = {
         "there is some kind of burn mark on the insulator string at tower eight",
     ],
 }
+MODES = ("managed", "always_loaded")
+TIMELINE_EVERY = 5        # frames between two points of the RSS timeline (0.4 s)
 
 
-def session_path(profile: str, gap_s: float, repeat: int) -> Path:
-    return ROOT / "out" / "bench" / f"{profile}-{gap_s:g}-x{repeat}.npy"
+@dataclasses.dataclass(frozen=True)
+class Session:
+    """The synthesised session: its commands, the silence after each, the silence at the end."""
+
+    profile: str
+    commands: tuple[str, ...]
+    gap_s: float = 12.0
+    tail_s: float = 40.0       # long enough for every idle timer: the deep-idle figure
+
+    def parts(self) -> list[tuple[str, object]]:
+        parts: list[tuple[str, object]] = [("quiet", 1.5)]
+        for command in self.commands:
+            parts += [("wake", "hey jarvis"), ("quiet", 0.3), ("say", command), ("quiet", self.gap_s)]
+        return parts + [("quiet", self.tail_s)]
+
+    def path(self, cache: Path) -> Path:
+        key = hashlib.sha256(json.dumps(self.parts()).encode()).hexdigest()[:12]
+        return cache / f"session-{self.profile}-{len(self.commands)}-{key}.npz"
+
+    def audio(self, cache: Path) -> np.ndarray:
+        return cached(self.path(cache), lambda: [synthesise(self.parts())[0]])[0]
 
 
-def session(profile: str, gap_s: float, repeat: int) -> np.ndarray:
-    """Wake + command turns with `gap_s` of silence after each, the list `repeat` times;
-    cached under out/bench/."""
-    cache = session_path(profile, gap_s, repeat)
-    if cache.exists():
-        return np.load(cache)
-    parts: list[tuple[str, object]] = [("quiet", 1.5)]
-    for command in COMMANDS[profile] * repeat:
-        parts += [("wake", "hey jarvis"), ("quiet", 0.3), ("say", command), ("quiet", gap_s)]
-    parts += [("quiet", 40.0)]        # long enough for every idle timer: the deep-idle figure
-    audio, _ = synthesise(parts)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    np.save(cache, audio)
-    return audio
+def session(profile: str, gap_s: float = 12.0, repeat: int = 2, first: int | None = None,
+            tail_s: float = 40.0) -> Session:
+    """The profile's command list (its `first` commands), said `repeat` times."""
+    return Session(profile, tuple(COMMANDS[profile][:first] * repeat), gap_s, tail_s)
 
 
 def measure(profile_name: str, always_loaded: bool, audio: np.ndarray) -> dict:
     """Run the pipeline on `audio` in this process; the figures of that run."""
-    import dataclasses
-
     from voicebox import profile as profiles
     from voicebox.asr.memory import rss_mb
     from voicebox.audio.sinks import WavSink
@@ -96,102 +104,118 @@ def measure(profile_name: str, always_loaded: bool, audio: np.ndarray) -> dict:
     prof = dataclasses.replace(prof, power=dataclasses.replace(prof.power, always_loaded=always_loaded),
                                governor=dataclasses.replace(prof.governor, enabled=False))
     lang = prof.profile.default_language
-    recorder = ev.Recorder()
     box: dict = {}
+    samples = Samples()
+
+    def on_event(event) -> None:          # understanding begins and ends inside one frame
+        if isinstance(event, ev.Items):
+            samples.state["understanding"].append(rss_mb())
+    recorder = ev.Recorder(on_event)
     with tempfile.TemporaryDirectory() as tmp:
         built = assemble(prof, store, lang, recorder, lambda: box["r"].t, WavSink(Path(tmp) / "replies.wav"))
         runner = box["r"] = Runner(built.stages, built.power, Governor(prof.governor), prof.dialog, lang,
                                    recorder, llm_threads=prof.llm.threads)
-        idle_rss: dict[str, list[float]] = defaultdict(list)
         step = runner.step
 
         def sampling_step(frame: np.ndarray) -> None:
             step(frame)
-            if runner.machine.state is State.IDLE and runner.turns and runner.frames % 5 == 0:
-                idle_rss["+".join(sorted(built.power.resident()))].append(rss_mb())
+            samples.take(runner, built.power, runner.machine.state is State.IDLE, rss_mb())
         runner.step = sampling_step
+        cpu, wall = time.process_time(), time.perf_counter()
         runner.run(frames([audio]))
-    return figures(recorder, idle_rss)
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    out = figures(recorder, samples)
+    out["run"] = {"audio_s": round(len(audio) / 16000, 1), "wall_s": round(wall, 1), "cpu_s": round(cpu, 1),
+                  "power": dataclasses.asdict(prof.power), "dialog": dataclasses.asdict(prof.dialog),
+                  "llm_threads": prof.llm.threads, "lang": lang}
+    return out
 
 
-def figures(recorder, idle_rss: dict[str, list[float]]) -> dict:
+class Samples:
+    """RSS by state, by what was resident while idle, and over stream time."""
+
+    def __init__(self) -> None:
+        self.state: dict[str, list[float]] = defaultdict(list)
+        self.idle: dict[str, list[float]] = defaultdict(list)
+        self.timeline: list[tuple[float, float, str]] = []
+        self.woken = False
+
+    def take(self, runner, power, idle: bool, rss: float) -> None:
+        state = runner.machine.state.value
+        self.woken = self.woken or not idle
+        if runner.frames % TIMELINE_EVERY == 0:
+            self.timeline.append((round(runner.t, 2), round(rss, 1), state))
+        if not self.woken:                # before the first wake word nothing was ever loaded
+            return
+        self.state[state].append(rss)
+        if idle:
+            self.idle["+".join(sorted(power.resident()))].append(rss)
+
+
+def figures(recorder, samples: Samples) -> dict:
+    """Latencies per path and turn, RSS per state, load/unload times, from one run's events."""
     from voicebox.pipeline import events as ev
 
-    out: dict = {"idle_rss_mb": {k: round(statistics.median(v), 1) for k, v in idle_rss.items()},
+    out: dict = {"rss_by_state_mb": {k: _spread(v) for k, v in samples.state.items()},
+                 "idle_rss_mb": {k: _spread(v)["median"] for k, v in samples.idle.items()},
+                 "timeline": samples.timeline,
                  "turns": len(recorder.of(ev.Items)), "errors": [e.to_dict() for e in recorder.of(ev.Error)]}
     replies = {round(r.t, 2): r for r in recorder.of(ev.Reply)}   # a reply shares its turn's frame
     by_path: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    turns = []
     for items in recorder.of(ev.Items):
-        row = by_path[items.path]
-        row["items_ms"].append(items.ms)
-        row["items_since_speech_end_ms"].append(items.since_speech_end_ms or items.ms)
         reply = replies.get(round(items.t, 2))
-        if reply is not None and reply.first_audio_ms is not None:
-            row["first_audio_ms"].append(reply.first_audio_ms)
-            row["first_audio_since_speech_end_ms"].append(reply.since_speech_end_ms or reply.first_audio_ms)
-    out["latency"] = {path: {k: _p50_p95(v) | {"n": len(v)} for k, v in row.items()} for path, row in by_path.items()}
-    out["wake_to_ready_ms"] = _p50_p95([t.wake_to_ready_ms for t in recorder.of(ev.Transcript)
-                                        if t.wake_to_ready_ms is not None])
+        turn = {"t": items.t, "path": items.path, "items_ms": items.ms,
+                "items_since_speech_end_ms": items.since_speech_end_ms or items.ms,
+                "first_audio_ms": reply.first_audio_ms if reply else None,
+                "first_audio_since_speech_end_ms": (reply.since_speech_end_ms or reply.first_audio_ms)
+                if reply and reply.first_audio_ms is not None else None}
+        turns.append(turn)
+        for key in ("items_ms", "items_since_speech_end_ms", "first_audio_ms", "first_audio_since_speech_end_ms"):
+            if turn[key] is not None:
+                by_path[items.path][key].append(turn[key])
+                by_path["all"][key].append(turn[key])
+    out["turn_latencies"] = turns
+    out["latency"] = {path: {k: p50_p95(v) | {"n": len(v)} for k, v in row.items()} for path, row in by_path.items()}
+    out["wake_to_ready_ms"] = p50_p95([t.wake_to_ready_ms for t in recorder.of(ev.Transcript)
+                                       if t.wake_to_ready_ms is not None])
     power: dict[str, list[float]] = defaultdict(list)
     for p in recorder.of(ev.Power):
         power[f"{p.component} {p.action}"].append(p.ms)
-    out["power_ms"] = {k: _p50_p95(v) | {"n": len(v)} for k, v in sorted(power.items())}
+    out["power_ms"] = {k: p50_p95(v) | {"n": len(v)} for k, v in sorted(power.items())}
+    out["power_events"] = [{"t": p.t, "component": p.component, "action": p.action, "ms": p.ms,
+                            "rss_mb": p.rss_mb, "reason": p.reason} for p in recorder.of(ev.Power)]
     out["transcripts"] = [t.text for t in recorder.of(ev.Transcript)]
     out["paths"] = [i.path for i in recorder.of(ev.Items)]
     return out
 
 
-def _p50_p95(values: list[float]) -> dict:
-    if not values:
-        return {}
-    ordered = sorted(values)
-    pick = lambda q: ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]  # noqa: E731
-    return {"p50": round(pick(0.5), 1), "p95": round(pick(0.95), 1)}
+def _spread(values: list[float]) -> dict:
+    return {"median": round(float(np.median(values)), 1), "max": round(max(values), 1), "n": len(values)}
 
 
-def bench(profile: str = "smart_home", gap_s: float = 12.0, repeat: int = 2) -> dict:
+def bench(sess: Session, cache: Path, bar=lambda it, **_: it) -> dict:
     """Both modes, each in a fresh process; {"managed": figures, "always_loaded": figures}."""
-    audio_path = session_path(profile, gap_s, repeat)
-    session(profile, gap_s, repeat)
+    sess.audio(cache)
     results = {}
-    for mode in ("managed", "always_loaded"):
-        done = subprocess.run([sys.executable, __file__, "--worker", mode, "--profile", profile,
-                               "--audio", str(audio_path)], capture_output=True, text=True, check=True)
+    for mode in bar(MODES, desc="pipeline runs"):
+        done = subprocess.run([sys.executable, "-m", "voicebox.bench.pipeline", "--worker", mode,
+                               "--profile", sess.profile, "--audio", str(sess.path(cache))],
+                              capture_output=True, text=True, check=True)
         results[mode] = json.loads(done.stdout.strip().splitlines()[-1])
     return results
 
 
-def report(results: dict) -> None:
-    for mode, r in results.items():
-        print(f"\n== {mode}: {r['turns']} turns, paths {dict((p, r['paths'].count(p)) for p in set(r['paths']))}, "
-              f"{len(r['errors'])} errors")
-        for resident, mb in sorted(r["idle_rss_mb"].items()):
-            print(f"  RSS idle with [{resident}] resident: {mb} MB")
-        print(f"  wake → recogniser ready: {r['wake_to_ready_ms']}")
-        for path, row in sorted(r["latency"].items()):
-            for key, value in row.items():
-                print(f"  {path:5s} {key:34s} {value}")
-        for key, value in r["power_ms"].items():
-            print(f"  power {key:28s} {value}")
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--profile", default="smart_home", choices=sorted(COMMANDS))
-    parser.add_argument("--gap", type=float, default=12.0, help="silence after each command (s)")
-    parser.add_argument("--repeat", type=int, default=2, help="times the command list is said")
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--worker", choices=["managed", "always_loaded"], help=argparse.SUPPRESS)
-    parser.add_argument("--audio", type=Path, help=argparse.SUPPRESS)
+    """Worker of `bench`: one mode on one session file, its figures as a JSON line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--worker", choices=MODES, required=True)
+    parser.add_argument("--profile", required=True)
+    parser.add_argument("--audio", type=Path, required=True)
     args = parser.parse_args()
-    if args.worker:
-        print(json.dumps(measure(args.profile, args.worker == "always_loaded", np.load(args.audio))))
-        return
-    results = bench(args.profile, args.gap, args.repeat)
-    if args.json:
-        print(json.dumps(results, indent=1))
-    else:
-        report(results)
+    with np.load(args.audio) as data:
+        audio = data["c0"]
+    print(json.dumps(measure(args.profile, args.worker == "always_loaded", audio)))
 
 
 if __name__ == "__main__":
