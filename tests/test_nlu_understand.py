@@ -76,6 +76,20 @@ def test_one_utterance_several_items(name, text, expected):
     assert [fields(i, "device", "action", "attribute", "value") for i in parsed.items] == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("found corrosion on the crossarm and the bolts at tower 3",     # one defect, two components
+     [("crossarm", "corrosion"), ("bolt", "corrosion")]),
+    ("横担和螺栓都锈了", [("crossarm", "corrosion"), ("bolt", "corrosion")]),
+    ("bolts on the crossarm are loose at tower 9", [("bolt", "loose")]),   # where, not what
+    ("rusty bolts and a bird nest on tower 40",                      # a nest is not on a bolt
+     [("bolt", "corrosion"), ("tower", "bird_nest")]),
+    ("tower 9 looks fine but the bolts are loose", [("bolt", "loose")]),
+])
+def test_which_components_a_defect_is_reported_on(text, expected):
+    parsed = understand("power_line", text)
+    assert [fields(i, "component", "defect") for i in parsed.items] == expected
+
+
 def test_several_defects_share_the_spoken_asset():
     parsed = understand("power_line", "tower 3 has a missing bolt and a cracked insulator")
     assert [fields(i, "component", "defect", "asset") for i in parsed.items] == [
@@ -102,6 +116,27 @@ def test_chatter_negations_and_unsupported_requests_give_nothing(name, text):
     ("drone", "wait what did you say"),
 ])
 def test_statements_and_questions_give_no_command(name, text):
+    assert understand(name, text).items == ()
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    ("drone", "forward one hundred and twenty meters", ("move", "forward", 120)),  # a direction alone
+    ("drone", "往上拉一百米", ("move", "up", 100)),
+    ("drone", "机头朝左偏十度", ("rotate", "left", 10)),          # by degrees a move is a turn
+    ("drone", "bring it down five meters", ("move", "down", 5)),  # with metres a landing is a descent
+    ("drone", "往左飞一米五", ("move", "left", 1.5)),
+])
+def test_drone_moves_said_without_the_usual_verb(name, text, expected):
+    assert [fields(i, "action", "direction", "value") for i in understand(name, text).items] == [expected]
+
+
+@pytest.mark.parametrize("name, text", [
+    ("drone", "move the"), ("drone", "flip upside down"),        # where to was not said
+    ("smart_home", "take off"),                                  # another profile's verb
+    ("drone", "there is a bird near the drone"), ("drone", "the drone landed"),
+    ("drone", "等会再起飞"), ("drone", "取消降落"), ("drone", "abort landing"),
+])
+def test_incomplete_moves_other_profiles_words_and_deferrals_give_nothing(name, text):
     assert understand(name, text).items == ()
 
 

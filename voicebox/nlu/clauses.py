@@ -21,7 +21,7 @@ def has_core(tags: list[Tag]) -> bool:
     for t in tags:
         if "verb" in t.fields and t.get("verb") != "adjust" or "defect" in t.fields or t.get("implied"):
             return True
-        if t.role in QUESTION_ROLES:
+        if t.role in QUESTION_ROLES or t.role == "negation":  # "tower 9 looks fine, but …"
             return True
     has_value = any("number" in t.fields or "value" in t.fields for t in tags)
     return has_value and any(k in t.fields for t in tags for k in ("attribute", "device", "entity", "verb"))
@@ -56,20 +56,43 @@ def split(tags: list[Tag], lang: str) -> list[list[Tag]]:
     merged: list[list[Tag]] = []
     pending: list[Tag] = []
     for k, piece in enumerate(pieces):
-        piece = pending + piece
+        piece = _joined(pending, piece)
         pending = []
         if has_core(piece) or not merged and not forward and k == len(pieces) - 1:
             merged.append(piece)
         elif forward and k < len(pieces) - 1 or not merged:
             pending = piece
         else:
-            merged[-1] = merged[-1] + piece
+            merged[-1] = _joined(merged[-1], piece)
     if pending:
         if merged:
-            merged[-1] = merged[-1] + pending
+            merged[-1] = _joined(merged[-1], pending)
         else:
             merged.append(pending)
     return merged
+
+
+def _joined(first: list[Tag], second: list[Tag]) -> list[Tag]:
+    """Two pieces as one clause, with a `join` mark where "and" stood: "the crossarm and the
+    bolts" are two things that share the clause's defect."""
+    if not first or not second:
+        return first + second
+    return first + [Tag(first[-1].end, first[-1].end, {"role": "join"})] + second
+
+
+def coordinated(tags: list[Tag], k: int) -> list[int]:
+    """Indices of the tags joined by "and" with tags[k] that name the same kind of thing."""
+    key = next((f for f in ("component", "device", "area") if f in tags[k].fields), None)
+    group, weak = [k], ("join", "stopword", "filler")
+    for step in (-1, 1):
+        j, joined = k + step, False
+        while 0 <= j < len(tags) and (tags[j].role in weak or key in tags[j].fields):
+            joined = joined or tags[j].role == "join"
+            if key in tags[j].fields and joined:
+                group.append(j)
+                joined = False
+            j += step
+    return sorted(group)
 
 
 def words_of(tags: list[Tag], key: str) -> list[Tag]:
@@ -84,9 +107,9 @@ def is_question(tags: list[Tag]) -> bool:
     for k, t in enumerate(content):
         if t.role == "question" and not _relative(content, k):
             return True
-    # "is the door locked" asks; "there is a bird near the drone" tells
+    # "is the door locked" asks; "there is a bird near the drone" and "… and has a nest" tell
     opener = next((t for t in tags if t.role not in ("filler",)), None)
-    if content and content[0].role == "question_start" and content[0].lead and opener is content[0]:
+    if content and content[0].role == "question_start" and content[0].opens and opener is content[0]:
         return True
     return bool(content) and content[-1].role == "question_end"
 

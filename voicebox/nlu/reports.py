@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from voicebox.nlu.clauses import CONTENT, is_question
+from voicebox.nlu.clauses import CONTENT, coordinated, is_question
 from voicebox.nlu.commands import Draft
 from voicebox.nlu.tagger import Tag
 
@@ -36,12 +36,17 @@ def reports(tags: list[Tag], profile, utterance_assets: list[dict],
         partial = [{"component": tags[comps[0]].get("component"), "asset": asset}] if comps else []
         return [], partial
     owners = _assign(defects, comps, tags, und.component_priority)
+    pairs = [(d, owners.get(d)) for d in defects]
+    if len(pairs) == 1 and pairs[0][1] is not None:
+        # "corrosion on the crossarm and the bolts": one defect, one report per component
+        pairs = [(defects[0], c) for c in coordinated(tags, pairs[0][1])]
     drafts = []
-    for d in defects:
-        component = tags[owners[d]].get("component") if owners.get(d) is not None else None
+    for d, owner in pairs:
+        component = tags[owner].get("component") if owner is not None else None
         defect = tags[d].get("defect")
         said = component is not None
-        component = component or subject
+        fits = subject in und.defect_components.get(defect, (subject,))
+        component = component or (subject if fits else None)
         if component is None and asset and asset["type"] in vocab.components:
             component = asset["type"]
         component = component or und.default_component.get(defect)

@@ -75,6 +75,8 @@ class Understanding:
     device_hints: dict[str, str] = field(default_factory=dict)  # attribute or verb -> device
     component_priority: tuple[str, ...] = ()  # most specific first: the bolt, not its crossarm
     default_component: dict[str, str] = field(default_factory=dict)  # defect -> component
+    # defect -> the components it can be on: "rusty bolts and a bird nest" is not a bolt's nest
+    defect_components: dict[str, tuple[str, ...]] = field(default_factory=dict)
     min_confidence: float = field(default=0.6, metadata={"range": (0.0, 1.0)})
     llm_fallback: Literal["unsure", "nothing", "off"] = "unsure"
 
@@ -118,6 +120,10 @@ def validate(vocab: Vocabulary, und: Understanding, areas: tuple[Area, ...],
         if defect not in vocab.defects or comp not in vocab.components:
             raise ConfigError(f"{where}: understanding.default_component.{defect}: "
                               "expects a vocabulary defect mapped to a vocabulary component")
+    for defect, comps in und.defect_components.items():
+        if defect not in vocab.defects or any(c not in vocab.components for c in comps):
+            raise ConfigError(f"{where}: understanding.defect_components.{defect}: "
+                              "expects a vocabulary defect mapped to vocabulary components")
     for attr, bounds in und.ranges.items():
         if len(bounds) != 2 or bounds[0] > bounds[1]:
             raise ConfigError(f"{where}: understanding.ranges.{attr}: expected [low, high]")

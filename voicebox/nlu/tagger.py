@@ -27,6 +27,7 @@ class Tag:
     text: str = ""
     score: float = 1.0  # 1 for an exact match, the repair's score for a fuzzy one
     lead: bool = False  # first of its clause: only fillers and split words before it
+    opens: bool = False  # …and its clause starts the utterance or follows a mark (",", "?"), not "and"
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.fields.get(key, default)
@@ -165,14 +166,16 @@ def _add(score: tuple, span: int, content: bool, repairs: int) -> tuple:
 
 def _mark_leads(tags: list[Tag]) -> list[Tag]:
     """Mark the first meaningful tag of each clause (nothing unknown or meaningful before it)."""
-    out, covered = [], 0
+    out, covered, joined = [], 0, False
     for t in tags:
         lead = t.start == covered
+        if t.role == "split":
+            joined = not t.get("hard")
         if t.role in ("split", "filler", "stopword") and lead:
             covered = t.end
         elif t.role == "split":
             covered = t.end
-        out.append(replace(t, lead=lead) if lead else t)
+        out.append(replace(t, lead=lead, opens=lead and not joined) if lead else t)
     return out
 
 
