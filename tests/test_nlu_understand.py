@@ -130,6 +130,18 @@ def test_drone_moves_said_without_the_usual_verb(name, text, expected):
     assert [fields(i, "action", "direction", "value") for i in understand(name, text).items] == [expected]
 
 
+@pytest.mark.parametrize("name, text, expected", [
+    ("smart_home", "turn on the oven", []),                      # not ours to guess a light
+    ("smart_home", "把烤箱打开", []),
+    ("smart_home", "增益调高", []),                               # the topic before the verb
+    ("smart_home", "turn on the lamb", [("light", "turn_on")]),  # a device heard wrong
+    ("smart_home", "把客厅等关掉", [("light", "turn_off")]),
+    ("smart_home", "light up this room", [("light", "turn_on")]),
+])
+def test_unknown_things_to_act_on_are_not_guessed(name, text, expected):
+    assert [fields(i, "device", "action") for i in understand(name, text).items] == expected
+
+
 @pytest.mark.parametrize("name, text", [
     ("drone", "move the"), ("drone", "flip upside down"),        # where to was not said
     ("smart_home", "take off"),                                  # another profile's verb

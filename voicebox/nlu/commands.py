@@ -14,6 +14,7 @@ from typing import Any
 
 from voicebox.nlu.clauses import words_of
 from voicebox.nlu.tagger import Tag
+from voicebox.nlu.targets import targets
 
 RELATIVE = ("increase", "decrease")
 MOVES = ("move", "rotate")
@@ -95,7 +96,6 @@ def commands(tags: list[Tag], profile) -> list[Draft]:
 
 
 def _commands(tags: list[Tag], profile) -> list[Draft]:
-    vocab, und = profile.vocabulary, profile.understanding
     verb_tag = _verb(tags)
     nums = numbers(tags)
     values = words_of(tags, "value")
@@ -114,7 +114,7 @@ def _commands(tags: list[Tag], profile) -> list[Draft]:
     # a value names its own attribute: "switch to colour and the gain" is the mode's value
     attrs += [a for a in dict.fromkeys(v.get("value_attr") for v in values) if a not in attrs]
     drafts = []
-    for target, device, dev_default in _targets(tags, cls, attrs, profile):
+    for target, device, dev_default in targets(tags, cls, attrs, profile):
         for attr in attrs or [None]:
             own = [v for v in values if attr is None or v.get("value_attr") == attr]
             draft = _one(cls, device, target, attr, nums, own, tags, profile)
@@ -169,60 +169,6 @@ def _bare_direction(tags: list[Tag]) -> bool:
     if not dirs or any("component" in t.fields or "defect" in t.fields for t in tags):
         return False
     return dirs[0].lead or any("number" in t.fields or "step" in t.fields for t in tags)
-
-
-def _targets(tags: list[Tag], cls: str, attrs: list, profile) -> list[tuple[str | None, str, bool]]:
-    """(target, device, device-was-defaulted) for each thing the clause addresses."""
-    entities = [t for t in tags if "entity" in t.fields]
-    areas = list(dict.fromkeys(t.get("area") for t in tags if "area" in t.fields))
-    for k in range(len(tags) - 1):
-        # "书房的空调": an area right before a device named elsewhere is that area's device
-        area, ent = tags[k], tags[k + 1]
-        if ent.role == "filler" and ent.start == area.end and k + 2 < len(tags):
-            ent = tags[k + 2]
-        elif ent.start != area.end:
-            continue
-        if "area" in area.fields and "entity" in ent.fields and ent.start - area.end <= 1 \
-                and area.get("area") not in _homes(profile, [ent.get("entity")]):
-            return [(area.get("area"), ent.get("device"), False)]
-    if entities:
-        seen = list(dict.fromkeys((t.get("entity"), t.get("device")) for t in entities))
-        homes = _homes(profile, [name for name, _ in seen])
-        # "厨房和客厅的灯": an area beside a named device means that area's device of the same kind
-        more = [(a, seen[0][1], False) for a in areas if a not in homes]
-        # "turn off the fan and the tv": a device word beside a named device of another kind
-        kinds = {dev for _, dev in seen}
-        others = dict.fromkeys(t.get("device") for t in tags if "device" in t.sources
-                               and "entity" not in t.fields and t.get("device") not in kinds)
-        return [(name, dev, False) for name, dev in seen] + more + [(None, d, False) for d in others]
-    device, defaulted = _device(tags, cls, attrs, profile)
-    if device is None:
-        return []
-    devices = list(dict.fromkeys(t.get("device") for t in tags if "device" in t.fields
-                                 and "device" in t.sources))
-    if len(devices) > 1 and not areas:
-        return [(None, d, False) for d in devices]
-    return [(a, device, defaulted) for a in areas] or [(None, device, defaulted)]
-
-
-def _homes(profile, names: list[str]) -> set[str]:
-    return {e.area for e in profile.entities if e.name in names}
-
-
-def _device(tags: list[Tag], cls: str, attrs: list, profile) -> tuple[str | None, bool]:
-    und = profile.understanding
-    explicit = [t.get("device") for t in tags if "device" in t.fields and "device" in t.sources]
-    if explicit:
-        return explicit[0], False
-    weak = [t.get("device") for t in tags if "device" in t.fields]
-    if weak:
-        return weak[0], False
-    for key in [*attrs, cls]:
-        if key in und.device_hints:
-            return und.device_hints[key], False
-    if len(profile.vocabulary.devices) == 1:
-        return profile.vocabulary.devices[0], False
-    return (und.default_device or None), True
 
 
 def action_for(cls: str, device: str, profile, said: tuple = ()) -> str | None:

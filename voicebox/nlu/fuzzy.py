@@ -104,6 +104,28 @@ class PinyinIndex:
         return best
 
 
+def sounds_like_device(lex: Lexicon, word: str) -> str | None:
+    """The device phrase a single unknown word in the object slot sounds like ("把客厅*等*关掉":
+    等 for 灯; "turn on the *lamb*"), or None. Looser than a repair anywhere else, so only
+    for the place where the speaker names what to act on, and only for device words."""
+    phrases = [p for p, entries in lex.phrases.items() if any(e.source == "device" for e in entries)]
+    if lex.lang == "zh":
+        if len(word) != 1:
+            return None
+        heard = char_syllables(word)
+        return next((p for p in phrases if len(p) == 1 and heard & char_syllables(p)), None)
+    if len(word) < 3 or not word.isalpha():
+        return None
+    import jellyfish
+    from rapidfuzz import fuzz, process
+
+    found = process.extractOne(word, [p for p in phrases if " " not in p], scorer=fuzz.ratio, score_cutoff=75)
+    if found is None:
+        key = jellyfish.metaphone(word)
+        found = next(((p, 0, 0) for p in phrases if " " not in p and jellyfish.metaphone(p) == key), None)
+    return found[0] if found else None
+
+
 # -- English ---------------------------------------------------------------------------------
 class WordSet:
     """`word in words` for a large word list, kept as a sorted array of 64-bit string hashes.

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from voicebox.nlu.fuzzy import EnglishIndex, PinyinIndex, Repair
+from voicebox.nlu.fuzzy import EnglishIndex, PinyinIndex, Repair, sounds_like_device
 from voicebox.nlu.lexicon import Entry, Lexicon
 from voicebox.nlu.text import Token
 
@@ -28,6 +28,7 @@ class Tag:
     score: float = 1.0  # 1 for an exact match, the repair's score for a fuzzy one
     lead: bool = False  # first of its clause: only fillers and split words before it
     opens: bool = False  # …and its clause starts the utterance or follows a mark (",", "?"), not "and"
+    unexplained: int = 0  # words right after it that the lexicon does not know ("turn on the *oven*")
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.fields.get(key, default)
@@ -76,7 +77,26 @@ class Tagger:
             elif tok.is_num:
                 tags.append(Tag(i, end, {"number": tok.num}, frozenset({"number"}), tok.text))
             i = end
-        return _mark_leads(_stray_particles(tags, tokens))
+        tags = self._object_devices(_stray_particles(tags, tokens), tokens) if self.fuzzy else tags
+        return _mark_unexplained(_mark_leads(tags), len(tokens))
+
+    def _object_devices(self, tags: list[Tag], tokens: list[Token]) -> list[Tag]:
+        """A single unknown word where the thing to act on is said, that sounds like a device
+        word, is that device (score 0.75): "turn on the lamb", "把客厅等关掉"."""
+        if any("device" in t.fields for t in tags):
+            return tags  # the device is said: "light up this room" is not about a roomba
+        out: list[Tag] = []
+        for k, t in enumerate(tags):
+            out.append(t)
+            nxt = tags[k + 1].start if k + 1 < len(tags) else len(tokens)
+            slot = "verb" in t.fields or "area" in t.fields or t.role == "stopword" or t.text in ("把", "将")
+            if nxt - t.end != 1 or not slot or tokens[t.end].is_num:
+                continue
+            phrase = sounds_like_device(self.lex, tokens[t.end].text)
+            if phrase is not None:
+                found = _merge([(t.end + 1, self.lex.phrases[phrase], {})], tokens, t.end, t.end + 1)
+                out.append(replace(found, score=0.75))
+        return out
 
     @staticmethod
     def _asking(tag: Tag, found: list) -> Tag:
@@ -152,6 +172,12 @@ def _stray_particles(tags: list[Tag], tokens: list[Token]) -> list[Tag]:
             continue
         out.append(t)
     return out
+
+
+def _mark_unexplained(tags: list[Tag], n: int) -> list[Tag]:
+    """Count the unknown words after each tag, up to the next one (or the end)."""
+    ends = [t.start for t in tags[1:]] + [n]
+    return [replace(t, unexplained=nxt - t.end) if nxt > t.end else t for t, nxt in zip(tags, ends)]
 
 
 def _a_not_a(tokens: list[Token], i: int) -> bool:
