@@ -4,7 +4,8 @@ A defect report needs a defect; its component is the one nearest to it (several 
 one clause each take their nearest), and among several the most specific
 (`[understanding] component_priority`: the bolt, not the crossarm it sits on). With no
 component word, the asset itself ("tower 27 is leaning" → tower) or the defect's usual
-component (`default_component`: sag → conductor) stands in. The asset is the clause's own, or
+component (`default_component`: sag → conductor) stands in; `defect_components` says what a
+defect can be on, so "9号塔闪络" is the insulator's, not the tower's. The asset is the clause's own, or
 the utterance's when it named only one.
 """
 from __future__ import annotations
@@ -45,9 +46,12 @@ def reports(tags: list[Tag], profile, utterance_assets: list[dict],
         component = tags[owner].get("component") if owner is not None else None
         defect = tags[d].get("defect")
         said = component is not None
-        fits = subject in und.defect_components.get(defect, (subject,))
-        component = component or (subject if fits else None)
-        if component is None and asset and asset["type"] in vocab.components:
+        fits = und.defect_components.get(defect)  # what the defect can be on, if the profile says
+        component = component or (subject if fits is None or subject in fits else None)
+        # the asset itself ("pole 23 is leaning"), unless the defect cannot be on it: "9号塔闪络"
+        # is the insulator's (default_component)
+        if component is None and asset and asset["type"] in vocab.components and \
+                (fits is None or asset["type"] in fits):
             component = asset["type"]
         component = component or und.default_component.get(defect)
         if component is None:
