@@ -33,6 +33,14 @@ def numbers(text: str) -> list[float]:
     ("十米五号塔", [10, 5]),              # …but not when the digit starts a number of its own
     ("往前飞仨米", [3]),                  # northern 俩/仨, radio 幺
     ("幺零八号塔", [108]),
+    ("rotate three sixty", [360]),         # hundreds said short
+    ("tower one oh five", [105]),          # digits read one by one
+    ("climb a hundred meters", [100]),
+    ("go left too meters", [2]),           # a digit heard as a word, where a number must stand
+    ("insulator cracked on tower for", [4]),
+    ("tower twenty too", [22]),
+    ("twenty to thirty", [20, 30]),
+    ("go up to 10 meters", [10]),
 ])
 def test_spoken_numbers_become_values(text, expected):
     assert numbers(text) == expected

@@ -190,8 +190,8 @@ class EnglishIndex:
         best: Repair | None = None
         for k in range(1, MAX_WINDOW + 1):
             window = tokens[i:i + k]
-            if len(window) < k or not all(t.text.isalpha() for t in window):
-                break
+            if len(window) < k or not all(t.text.isalpha() and not t.is_num for t in window):
+                break  # "up to meters" is a number, not "up top"
             words = [t.text for t in window]
             if all(w in self.stopwords for w in words) or k == 1 and words[0] in self.stopwords:
                 continue

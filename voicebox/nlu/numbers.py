@@ -2,7 +2,7 @@
 
 `parse_at(words, i)` reads the longest number starting at `words[i]` and says how many
 words it used: digits ("26", "20.5"), English number words ("twenty six", "one hundred and
-five", "twenty point five") and Chinese numerals, one character per word ("二十六", "十二",
+five", "twenty point five", "three sixty", "one oh five") and Chinese numerals, one character per word ("二十六", "十二",
 "一百零五", "两", "十二点五"), with the spoken halves and tenths people use for lengths
 ("two and a half", "一米五" = 1.5 m, "两米半" = 2.5 m: see `spoken_fraction`) and the
 northern and radio forms of digits (俩 = 2, 仨 = 3, 幺 = 1 in "幺零八").
@@ -15,6 +15,13 @@ _ONES = {w: i for i, w in enumerate(
 _TENS = {w: 10 * (i + 2) for i, w in enumerate(
     "twenty thirty forty fifty sixty seventy eighty ninety".split())}
 _SCALES = {"hundred": 100, "thousand": 1000}
+# what a recogniser writes for a spoken digit, trusted only where a number must stand: before
+# a unit ("go left too meters"), after an asset word ("tower for"), or after a tens word
+# ("twenty too")
+_HOMOPHONES = {"to": 2, "too": 2, "for": 4, "fore": 4, "tree": 3, "ate": 8, "won": 1}
+_UNIT_WORDS = {"meter", "meters", "metre", "metres", "degree", "degrees", "percent", "feet",
+               "centimeters", "centimetres", "cm", "m"}
+_ASSET_WORDS = {"tower", "pole", "number", "structure", "pylon", "span", "substation"}
 
 _ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9, "幺": 1, "俩": 2, "仨": 3}
@@ -33,25 +40,38 @@ def parse_at(words: list[str], i: int) -> tuple[float | None, int]:
         return float(w), 1
     if w in _ZH_DIGITS or w in _ZH_UNITS or w == _ZH_WAN:
         return _parse_zh(words, i)
-    if w in _ONES or w in _TENS:
+    if w in _ONES or w in _TENS or w in _SCALES:
         return _parse_en(words, i)
+    if w in _HOMOPHONES and (i + 1 < len(words) and words[i + 1] in _UNIT_WORDS
+                             or i and words[i - 1] in _ASSET_WORDS):
+        return float(_HOMOPHONES[w]), 1
     return None, 0
 
 
 def _parse_en(words: list[str], i: int) -> tuple[float | None, int]:
+    if i + 2 < len(words) and words[i + 1] == "oh" and _ONES.get(words[i], 99) < 10:
+        return _digits(words, i)  # "one oh five": tower 105
     total, current, last, j = 0, 0, "", i
     while j < len(words):
         w = words[j]
-        if w in _ONES:
+        if w in _HOMOPHONES and w != "to" and last == "tens" and not (j + 1 < len(words) and words[j + 1] in _ONES):
+            current += _HOMOPHONES[w]  # "twenty too"
+            last = "ones"
+        elif w in _ONES:
             if last in ("ones", "teens") or (last == "tens" and (_ONES[w] >= 10 or _ONES[w] == 0)):
                 break
             current += _ONES[w]
             last = "teens" if _ONES[w] >= 10 else "ones"
         elif w in _TENS:
-            if last in ("ones", "teens", "tens"):
+            if last == "ones" and j - i == 1 and 0 < current < 10:
+                current = current * 100 + _TENS[w]  # "three sixty", "one twenty": hundreds said short
+            elif last in ("ones", "teens", "tens"):
                 break
-            current += _TENS[w]
+            else:
+                current += _TENS[w]
             last = "tens"
+        elif w in _SCALES and not last:
+            current, last = _SCALES[w], "hundred"  # "hundred meters", "a hundred and five"
         elif w in _SCALES and last in ("ones", "teens", "tens", "hundred"):
             if _SCALES[w] == 100:
                 current *= 100
@@ -74,6 +94,15 @@ def _parse_en(words: list[str], i: int) -> tuple[float | None, int]:
     if last and words[j:j + 3] in (["and", "a", "half"], ["and", "one", "half"]):
         return total + current + 0.5, j + 3 - i  # "two and a half"
     return float(total + current), j - i
+
+
+def _digits(words: list[str], i: int) -> tuple[float | None, int]:
+    """Digits read one by one, "oh" for zero: "one oh five" → 105."""
+    digits, j = "", i
+    while j < len(words) and (_ONES.get(words[j], 99) < 10 or words[j] == "oh"):
+        digits += "0" if words[j] == "oh" else str(_ONES[words[j]])
+        j += 1
+    return float(digits), j - i
 
 
 def _parse_zh(words: list[str], i: int) -> tuple[float | None, int]:

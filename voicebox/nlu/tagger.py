@@ -54,7 +54,7 @@ class Tagger:
         return self._index
 
     def tag(self, tokens: list[Token]) -> list[Tag]:
-        exact = [self.lex.match(tokens, i) for i in range(len(tokens))]
+        exact = [_numbers_first(tokens[i], self.lex.match(tokens, i)) for i in range(len(tokens))]
         # a repair may not swallow a word the lexicon knows as content ("turn tv" is not "turn it off")
         known = {i for i, found in enumerate(exact) if any(_content(e) or e.fields.get("role") in _HARD_ROLES
                                                             for m in found for e in m[1])}
@@ -172,6 +172,13 @@ def _stray_particles(tags: list[Tag], tokens: list[Token]) -> list[Tag]:
             continue
         out.append(t)
     return out
+
+
+def _numbers_first(tok: Token, found: list) -> list:
+    """A word read as a number ("go right *for* meters") is not the grammar word it spells."""
+    if tok.is_num and not tok.cjk and all(e.fields.get("role") for m in found for e in m[1]):
+        return []
+    return found
 
 
 def _mark_unexplained(tags: list[Tag], n: int) -> list[Tag]:
