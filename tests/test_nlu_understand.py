@@ -130,6 +130,14 @@ def test_drone_moves_said_without_the_usual_verb(name, text, expected):
     assert [fields(i, "action", "direction", "value") for i in understand(name, text).items] == [expected]
 
 
+@pytest.mark.parametrize("text, action", [
+    ("唔好郁", "hover"), ("帮我影张相", "capture_photo"), ("返屋企", "return_home"),   # Cantonese
+    ("停止录影", "stop_recording"), ("高啲", "move"), ("降一哈", "move"),             # 啲 一点, 一哈 一下
+])
+def test_dialect_forms_are_rewritten_before_matching(text, action):
+    assert [i["action"] for i in understand("drone", text).items] == [action]
+
+
 @pytest.mark.parametrize("name, text, expected", [
     ("smart_home", "turn on the oven", []),                      # not ours to guess a light
     ("smart_home", "把烤箱打开", []),

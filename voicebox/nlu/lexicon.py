@@ -12,11 +12,15 @@ templates.py); the first phrase is the name replies use unless `[names]` says ot
     [phrase]                      # one phrase, several fields
     "spin around" = { verb = "rotate", attribute = "heading", number = 180, unit = "degree" }
 
+`[rewrite]` spells dialect and clipped forms the standard way before anything is matched
+("唔好郁" → "别动", "gonna" → "going to").
+
 Entities and areas come from the profile itself (`[[entities]]`, `[[areas]]`, their `names`).
 All phrases go into one token trie, matched longest-first by the tagger.
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +39,7 @@ ROLES = ("split", "to", "by", "question", "question_start", "question_end", "req
          "filler", "stopword", "pronoun", "aside", "subject", "narrative")
 FRAGMENT_KEYS = {"device", "verb", "attribute", "value", "number", "unit", "direction", "step",
                  "component", "defect", "position", "severity", "topic", "asset"}
-TABLES = set(VALUE_TABLES) | set(FRAGMENT_TABLES) | {"value", "grammar", "names", "reply", "answer"}
+TABLES = set(VALUE_TABLES) | set(FRAGMENT_TABLES) | {"value", "grammar", "names", "reply", "answer", "rewrite"}
 SLOT = "#"
 
 
@@ -58,8 +62,22 @@ class Lexicon:
     names: dict[str, dict[str, str]] = field(default_factory=dict)  # category → canonical → name
     replies: dict[str, str] = field(default_factory=dict)
     answers: dict[str, str] = field(default_factory=dict)
+    rewrites: dict[str, str] = field(default_factory=dict)         # dialect form → standard form
     words: set[str] = field(default_factory=set)                   # every lexicon token text
     pieces: set[str] = field(default_factory=set)                  # literal parts of number templates
+    _pattern: Any = field(default=None, repr=False)
+
+    def rewrite(self, text: str) -> str:
+        """Dialect and clipped forms in their standard spelling, longest first ("唔好郁" →
+        "别动", "高啲" → "高一点", "gonna" → "going to"), so every phrase need not be listed twice.
+        English forms are whole words; Chinese ones any run of characters."""
+        if not self.rewrites:
+            return text
+        if self._pattern is None:
+            forms = sorted(self.rewrites, key=len, reverse=True)
+            alts = "|".join(re.escape(f) if not f.isascii() else rf"\b{re.escape(f)}\b" for f in forms)
+            self._pattern = re.compile(alts)
+        return self._pattern.sub(lambda m: self.rewrites[m.group(0)], text)
 
     def name(self, category: str, canonical: Any, default: str | None = None) -> str:
         """The spoken name of a canonical value, for replies."""
@@ -178,6 +196,7 @@ def _merge(lex: Lexicon, data: dict, where: str) -> None:
             {str(k): str(v) for k, v in _table({"n": names}, "n", where).items()})
     lex.replies.update({str(k): str(v) for k, v in _table(data, "reply", where).items()})
     lex.answers.update({str(k): str(v) for k, v in _table(data, "answer", where).items()})
+    lex.rewrites.update({normalise(str(k)): normalise(str(v)) for k, v in _table(data, "rewrite", where).items()})
 
 
 def _table(data: dict, key: str, where: str) -> dict:

@@ -53,7 +53,7 @@ class Rules:
         return self.tagger.tag(self.tokens(text))
 
     def tokens(self, text: str) -> list[Token]:
-        return tokenize(normalise(text), lambda w: w in self.lex.words)
+        return tokenize(self.lex.rewrite(normalise(text)), lambda w: w in self.lex.words)
 
     def parse(self, text: str) -> RulesResult:
         tokens = self.tokens(text)
