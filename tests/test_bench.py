@@ -97,7 +97,7 @@ def test_report_md_renders_every_section_and_links_the_charts(quick):
     for heading in ("## Headline figures", "## Idle CPU", "## Wake word", "## Recognition", "## Understanding",
                     "## LLM", "## TTS", "## End to end", "## Memory", "## Charts"):
         assert heading in md
-    assert md.count("Configuration: `") >= len(SECTIONS)
+    assert md.count("\nConfiguration:\n") >= len(SECTIONS)
     for name in CHARTS:
         assert f"]({name})" in md
 

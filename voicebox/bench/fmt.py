@@ -32,5 +32,9 @@ def table(head: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def config(section: dict) -> list[str]:
-    """The line naming the exact configuration a section ran with."""
-    return ["", f"Configuration: `{json.dumps(section.get('config', {}), ensure_ascii=False, default=str)}`", ""]
+    """The lines naming the exact configuration a section ran with, one key a line."""
+    lines = ["", "Configuration:", ""]
+    for key, value in section.get("config", {}).items():
+        shown = value if isinstance(value, str) else f"`{json.dumps(value, ensure_ascii=False, default=str)}`"
+        lines.append(f"- {key}: {shown}")
+    return lines + [""]

@@ -73,14 +73,23 @@ def _pipeline_headline(e: dict | None, m: dict | None) -> list[list[str]]:
         return []
     rows = []
     for mode, label in (("managed", "power-managed"), ("always_loaded", "always loaded")):
-        lat = e["runs"][mode]["latency"].get("all", {})
-        rows.append([f"end of speech → items; → first reply audio, p50 / p95 ({label})",
-                     f"{pair(lat.get('items_since_speech_end_ms'), '')}; {pair(lat.get('first_audio_since_speech_end_ms'))}",
-                     f"{e['runs'][mode]['turns']} turns, {e['config']['profile']}"])
+        run = e["runs"][mode]
+        parts = [f"{path}: {pair(lat.get('items_since_speech_end_ms'), '')}; "
+                 f"{pair(lat.get('first_audio_since_speech_end_ms'))}"
+                 for path, lat in ((p, run["latency"][p]) for p in ("rules", "llm") if p in run["latency"])]
+        counts = ", ".join(f"{run['paths'].count(p)} {p}" for p in ("rules", "llm", "none") if p in run["paths"])
+        rows.append([f"end of speech → items; → first reply audio, p50 / p95 ({label})", " — ".join(parts),
+                     f"{run['turns']} turns ({counts}), {e['config']['profile']}"])
     if m:
         idle = {k: m[k]["rss_by_state_mb"].get("idle", {}).get("median") for k in ("managed", "always_loaded")}
+        deep = m["managed"]["idle_rss_mb"].get("wake")
         rows.append(["RSS while idle, power-managed vs always loaded", f"{num(idle['managed'], 0)} vs "
-                     f"{num(idle['always_loaded'], 0)} MB", "median over idle frames after the first turn"])
+                     f"{num(idle['always_loaded'], 0)} MB; {num(deep, 0)} MB managed once only the wake word "
+                     "is resident", "median over idle frames after the first turn"])
+        for state in ("listening", "understanding", "speaking"):
+            v = {k: m[k]["rss_by_state_mb"].get(state, {}).get("median") for k in ("managed", "always_loaded")}
+            rows.append([f"RSS while {state}, power-managed vs always loaded",
+                         f"{num(v['managed'], 0)} vs {num(v['always_loaded'], 0)} MB", "median"])
     return rows
 
 
