@@ -264,6 +264,14 @@ def test_llm_is_not_asked_when_every_word_was_understood_or_denied():
     assert llm.calls == []
 
 
+def test_llm_is_not_asked_about_statements_and_questions():
+    llm = RecordingLlm([{"kind": "device_command", "device": "drone", "action": "land", "confidence": 0.5}])
+    und = Understander(profile("drone"), llm=llm)
+    for text in ("we should probably land soon", "wait what did you say", "我们是不是该降落了"):
+        assert und.parse(text).items == ()
+    assert llm.calls == []
+
+
 def test_an_llm_answer_outside_the_allow_list_is_dropped():
     bad = [{"kind": "device_command", "device": "toaster", "target": None, "action": "explode",
             "attribute": None, "value": None, "unit": None, "confidence": 0.9},

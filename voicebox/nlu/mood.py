@@ -42,9 +42,10 @@ def of(tags: list[Tag]) -> str:
         if t.role == "subject" and any(_verb(o) for o in tags[k + 1:]) and not _closing_ba(tags):
             return STATEMENT
         if t.role == "question_start" and not t.lead and any(_subject(o) for o in tags[:k]):
-            # "the bedroom is freezing", but "tower 15 damper is missing, take a photo" is a report
+            # "the bedroom is freezing", "the lights are really nice"; but "tower 15 damper is
+            # missing, take a photo" is a report
             after = next((o for o in tags[k + 1:] if o.role is None), None)
-            if after is not None and _verb(after):
+            if after is None or _verb(after):
                 return STATEMENT
     return COMMAND
 

@@ -28,6 +28,7 @@ class RulesResult:
     partial: list[dict] = field(default_factory=list)   # e.g. a component without a defect
     content: bool = False                                 # names something of the profile
     negated: bool = False                                 # a negation or an aside anywhere
+    declined: bool = False                                # a question or statement, not a command
     unknown: int = 0                                      # words no lexicon phrase explains
 
     @property
@@ -68,6 +69,7 @@ class Rules:
         subject: str | None = None  # the component a clause without one goes on talking about
         for clause in clause_mod.split(tags, self.lang):
             said = mood.of(clause)
+            result.declined = result.declined or said != mood.COMMAND
             if said == mood.QUESTION:  # a query or nothing: a question never moves anything
                 asked = query(clause, self.profile, text)
                 result.drafts.extend([asked] if asked is not None else [])

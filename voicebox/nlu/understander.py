@@ -119,8 +119,10 @@ class Understander:
 
     def _wants_llm(self, found: RulesResult) -> bool:
         mode = self.profile.understanding.llm_fallback
-        if not self.llm_enabled or mode == "off" or found.negated:
-            return False  # "8号塔一切正常", "don't land": nothing for a model to add
+        if not self.llm_enabled or mode == "off" or found.negated or found.declined and not found.drafts:
+            # "8号塔一切正常", "don't land": nothing for a model to add; "we should probably land
+            # soon", "I turned off the oven": said about the world, not to the device
+            return False
         if not found.drafts:
             # something of the profile was said, and some words were not understood: a model may
             # make sense of them; when every word is understood ("11号塔绝缘子"), ask the speaker
