@@ -82,13 +82,17 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+# -ing nouns that are not their verb: the drone's "heading" is not "head" (fly somewhere)
+_KEEP = {"heading", "headings", "ceiling", "building", "morning", "evening", "wedding"}
+
+
 def stem(word: str) -> str:
     """A light English stemmer: plural, -ed, -ing, doubled consonant, final e.
 
     Lexicon phrases and transcripts go through the same function, so "cracked", "cracks"
     and "crack" meet, as do "sagging"/"sag" and "freezing"/"freeze".
     """
-    if len(word) <= 3 or not word.isalpha():
+    if len(word) <= 3 or not word.isalpha() or word in _KEEP:
         return word
     for suffix, rep in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
