@@ -70,9 +70,11 @@ class PinyinIndex:
         from pypinyin import Style, lazy_pinyin
 
         self.trie: dict = {}
-        for phrase in lex.phrases:
+        for phrase, entries in lex.phrases.items():
             if len(phrase) < 2 or not all("\u3400" <= c <= "\u9fff" for c in phrase):
                 continue
+            if all("role" in e.fields for e in entries):
+                continue  # grammar words are heard right or not at all: 那儿 is not 哪儿
             node = self.trie
             for syl in lazy_pinyin(phrase, style=Style.NORMAL):
                 node = node.setdefault(fold(syl), {})
