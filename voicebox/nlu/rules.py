@@ -69,6 +69,9 @@ class Rules:
         subject: str | None = None  # the component a clause without one goes on talking about
         for clause in clause_mod.split(tags, self.lang):
             said = mood.of(clause)
+            if any(t.role == "unsupported" for t in clause):  # "删除上一张图": known, and not ours
+                result.declined = True
+                continue
             result.declined = result.declined or said != mood.COMMAND
             if said == mood.QUESTION:  # a query or nothing: a question never moves anything
                 asked = query(clause, self.profile, text)
