@@ -41,6 +41,7 @@ def numbers(text: str) -> list[float]:
     ("tower twenty too", [22]),
     ("twenty to thirty", [20, 30]),
     ("go up to 10 meters", [10]),
+    ("往左转久十度", [90]),                 # 久 heard for 九, inside a numeral only
 ])
 def test_spoken_numbers_become_values(text, expected):
     assert numbers(text) == expected

@@ -133,6 +133,8 @@ def test_drone_moves_said_without_the_usual_verb(name, text, expected):
 @pytest.mark.parametrize("text, action", [
     ("唔好郁", "hover"), ("帮我影张相", "capture_photo"), ("返屋企", "return_home"),   # Cantonese
     ("停止录影", "stop_recording"), ("高啲", "move"), ("降一哈", "move"),             # 啲 一点, 一哈 一下
+    ("整高点儿", "move"),                                                             # 整: just "do"
+    ("其飞", "take_off"), ("返行", "return_home"),     # the right half of a mis-heard word; 行 read hang
 ])
 def test_dialect_forms_are_rewritten_before_matching(text, action):
     assert [i["action"] for i in understand("drone", text).items] == [action]
@@ -162,6 +164,8 @@ def test_incomplete_moves_other_profiles_words_and_deferrals_give_nothing(name, 
 
 @pytest.mark.parametrize("name, text, action", [
     ("drone", "fly back to where we took off", "return_home"),   # a relative, not a question
+    ("drone", "stop right where you are", "hover"),
+    ("drone", "we're done land it", "land"),                     # a run-on: "we are done" ends a thought
     ("drone", "我们降落吧", "land"),                               # a proposal, not a narrative
     ("smart_home", "把灯关了好吗", "turn_off"),                    # a polite question is a request
     ("drone", "悬停一下拍几张照片", "capture_photo"),              # 几张: a few, not "how many"

@@ -122,7 +122,8 @@ def _relative(content: list[Tag], k: int) -> bool:
     t = content[k]
     if not (t.text.isascii() and t.text.isalpha()):
         return False
-    inverted = k + 1 < len(content) and content[k + 1].role == "question_start"
+    inverted = k + 1 < len(content) and content[k + 1].role == "question_start" \
+        and content[k + 1].start == t.end  # "what did you say", not "where you are'
     return not inverted and any("verb" in o.fields and not o.get("implied") for o in content[:k])
 
 

@@ -163,10 +163,10 @@ def _has_object(tags: list[Tag]) -> bool:
 
 def _bare_direction(tags: list[Tag]) -> bool:
     """A direction with how far ("scoot left 3 meters", "再高一点") or with nothing unexplained
-    before it ("down"), and no component or defect ("左边瓷瓶" is where a defect is);
+    before it ("down"), and no component or asset ("左边瓷瓶" is where a defect is);
     "flip upside down" is not a move down."""
     dirs = words_of(tags, "direction")
-    if not dirs or any("component" in t.fields or "defect" in t.fields for t in tags):
+    if not dirs or any("component" in t.fields or "asset" in t.fields for t in tags):
         return False
     return dirs[0].lead or any("number" in t.fields or "step" in t.fields for t in tags)
 

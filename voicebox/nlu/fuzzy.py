@@ -57,10 +57,13 @@ def fold(syllable: str) -> str:
 
 @functools.lru_cache(maxsize=8192)
 def char_syllables(char: str) -> frozenset[str]:
-    """The folded usual reading of one character (rare readings only add false matches)."""
-    from pypinyin import Style, lazy_pinyin
+    """The folded readings of one character: the usual one, and the second reading of a
+    common heteronym (行 xing/hang: 返行 is 返航), never the rare third ones, which only add
+    false matches."""
+    from pypinyin import Style, pinyin
 
-    return frozenset(fold(r) for r in lazy_pinyin(char, style=Style.NORMAL, errors="ignore"))
+    readings = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
+    return frozenset(fold(r) for r in (readings[0][:2] if readings else []))
 
 
 class PinyinIndex:
@@ -86,7 +89,7 @@ class PinyinIndex:
         stack = [(self.trie, i, 0)]
         while stack:
             node, j, same = stack.pop()
-            if None in node and j - i >= 2:
+            if None in node and j - i >= 2 and not _counted(tokens, i, j):
                 phrase = node[None]
                 text = "".join(t.text for t in tokens[i:j])
                 shared = sum(a == b for a, b in zip(text, phrase))
@@ -126,6 +129,15 @@ def sounds_like_device(lex: Lexicon, word: str) -> str | None:
         key = jellyfish.metaphone(word)
         found = next(((p, 0, 0) for p in phrases if " " not in p and jellyfish.metaphone(p) == key), None)
     return found[0] if found else None
+
+
+_MEASURES = set("度米号个次分秒层楼档级张")
+
+
+def _counted(tokens: list, i: int, j: int) -> bool:
+    """A numeral before a measure word inside tokens[i:j] counts something: 两度 is not 亮度."""
+    return any(tokens[k].is_num and k + 1 < len(tokens) and tokens[k + 1].text in _MEASURES
+               for k in range(i, j))
 
 
 # -- English ---------------------------------------------------------------------------------

@@ -12,7 +12,8 @@ The signs are grammar roles of the lexicon:
 - `narrative` ("already", "yesterday", "刚才", "已经", "咋还"): a statement;
 - `subject` ("I", "we", "he", "我们", "他") before the verb: a statement, unless a request
   ("I want", "we need to", "我要") or, in Chinese, a closing 吧 ("我们降落吧") makes it a wish;
-- a past form right after its subject ("the drone landed");
+- a past form after its subject or after anything else ("the drone landed", "my husband
+  turned the heat off"): an order starts with its verb;
 - a copula after what it describes ("the lights *are* on", "the bedroom *is* freezing"):
   the English question openers in the middle of a clause, with a subject before them and a
   verb after them.
@@ -35,8 +36,8 @@ def of(tags: list[Tag]) -> str:
     if any(t.role == "narrative" for t in tags):
         return STATEMENT
     for k, t in enumerate(tags):
-        if _verb(t) and k and _subject(tags[k - 1]) and _past(t):
-            return STATEMENT  # "the drone landed"
+        if _verb(t) and _past(t) and (k and _subject(tags[k - 1]) or not t.lead):
+            return STATEMENT  # "the drone landed", "my husband turned the heat off"
         if _verb(t):  # the clause opens with what to do: "fly back to where we took off"
             return COMMAND
         if t.role == "subject" and any(_verb(o) for o in tags[k + 1:]) and not _closing_ba(tags):

@@ -137,6 +137,29 @@ def zh_integer(chars: list[str]) -> int:
     return total + section + num
 
 
+# characters a recogniser writes for a spoken digit (久十度 for 九十度), trusted only inside a
+# numeral: before 十/百/千, or between 十 and a measure word (二十伍米)
+_ZH_DIGIT_SOUNDS = {"久": "九", "酒": "九", "韭": "九", "伍": "五", "午": "五", "舞": "五", "似": "四",
+                    "寺": "四", "巴": "八", "扒": "八", "期": "七", "漆": "七", "依": "一", "衣": "一",
+                    "医": "一", "而": "二", "耳": "二", "尔": "二", "山": "三", "衫": "三", "流": "六",
+                    "留": "六", "溜": "六", "陆": "六", "柒": "七", "玖": "九", "捌": "八", "叁": "三",
+                    "贰": "二", "壹": "一", "肆": "四"}
+_ZH_MEASURE = set("米度号个块层")
+
+
+def digit_sounds(words: list[str]) -> list[str]:
+    """Chinese words with the digits a recogniser wrote as homophones put back."""
+    out = list(words)
+    for i, w in enumerate(words):
+        if w not in _ZH_DIGIT_SOUNDS:
+            continue
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        prev = words[i - 1] if i else ""
+        if nxt in ("十", "百", "千") or prev == "十" and nxt in _ZH_MEASURE:
+            out[i] = _ZH_DIGIT_SOUNDS[w]
+    return out
+
+
 def spoken_fraction(words: list[str], i: int) -> float | None:
     """The fraction spoken after a Chinese measure word at words[i]: "五" of 一米五 → 0.5,
     "半" of 两米半 → 0.5; None when words[i] is no such measure word or nothing follows."""

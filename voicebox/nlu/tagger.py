@@ -58,6 +58,10 @@ class Tagger:
         # a repair may not swallow a word the lexicon knows as content ("turn tv" is not "turn it off")
         known = {i for i, found in enumerate(exact) if any(_content(e) or e.fields.get("role") in _HARD_ROLES
                                                             for m in found for e in m[1])}
+        if self.lex.lang == "zh":  # a single known character may be the right half of a mis-heard
+            known = {i for i, found in enumerate(exact)  # word: 其飞 is 起飞 though 飞 alone is a verb
+                     if any(m[0] - i >= 2 and any(_content(e) for e in m[1])
+                            or any(e.fields.get("role") in _HARD_ROLES for e in m[1]) for m in found)}
         plan = self._plan(tokens, exact, known)
         tags: list[Tag] = []
         i = 0

@@ -27,7 +27,12 @@ _TOKEN = re.compile(
     rf"|[{CJK}]"
     rf"|[%°,?-]")
 _UNIT_SPLIT = re.compile(r"(\d+(?:\.\d+)?)([a-z]+)$")
-_CONTRACTIONS = ((re.compile(r"n't\b"), " not"), (re.compile(r"'(s|re|ll|d|m|ve)\b"), ""))
+# "we're done" → "we are done", "i'm cold" → "i am cold"; 's stays dropped ("the drone's
+# battery" is no "is")
+_CONTRACTIONS = ((re.compile(r"\blet's\b"), "let us"), (re.compile(r"\bcan't\b"), "can not"), (re.compile(r"\bwon't\b"), "will not"),
+                 (re.compile(r"n't\b"), " not"), (re.compile(r"'re\b"), " are"), (re.compile(r"'m\b"), " am"),
+                 (re.compile(r"'ll\b"), " will"), (re.compile(r"'ve\b"), " have"), (re.compile(r"'d\b"), " would"),
+                 (re.compile(r"'s\b"), ""))
 _CLAUSE = re.compile(r"[,;:!，。；：！、…\n]|(?<!\d)\.|\.(?!\d)")
 _QUESTION = re.compile(r"[?？]")
 # "一张", "一口", "一帧": 一 before a measure word is an article, not the number one
@@ -122,6 +127,7 @@ def tokenize(text: str, is_word: Callable[[str], bool] = lambda w: False) -> lis
 
 
 def _fold_numbers(raw: list[str]) -> list[Token]:
+    raw = numbers.digit_sounds(raw)
     out: list[Token] = []
     i = 0
     while i < len(raw):
