@@ -11,7 +11,8 @@ memory and ~0.8 s of start-up that the always-on path never uses. Three more dif
   reads.
 - Its reset fills the embedding history with features of *random* noise, so two runs on
   the same audio differ in their first two seconds. Here the noise is fixed; its features
-  are computed once at load and copied on every reset (a reset follows every reply).
+  are computed once at load, window by window, and copied on every reset (a reset follows
+  every reply).
 - Sessions are opened for a tiny always-on model (voicebox/audio/onnx.py).
 """
 from __future__ import annotations
@@ -73,7 +74,12 @@ class Features:
         return self._emb.run(None, {self._emb_input: windows})[0].squeeze()
 
     def _embed_clip(self, audio: np.ndarray) -> np.ndarray:
-        """Embeddings of a whole clip in one batch (as openWakeWord computes its placeholder)."""
+        """Embeddings of a whole clip, window by window.
+
+        openWakeWord runs its placeholder's 41 windows as one batch; the results are the same
+        bit for bit (tests/test_wake.py), but the batch's scratch memory (~25 MB) would stay
+        in the heap for the rest of the run.
+        """
         spec = self._melspectrogram(audio)
-        windows = [spec[i:i + WINDOW] for i in range(0, spec.shape[0], STEP) if i + WINDOW <= spec.shape[0]]
-        return self._embed(np.array(windows, dtype=np.float32)[..., None])
+        starts = range(0, spec.shape[0] - WINDOW + 1, STEP)
+        return np.array([self._embed(spec[i:i + WINDOW][None, :, :, None]) for i in starts])
