@@ -211,6 +211,8 @@ def _one(cls: str, device: str, target: str | None, attr: str | None, nums: list
     direction = next((t.get("direction") for t in tags if "direction" in t.fields), None)
     if action in MOVES and direction is None and value is None and not any(t.role == "bearing" for t in tags):
         return None  # "move the…": where to, or how far, was not said ("fly north" says it)
+    if action in MOVES and direction is None and cls in ("up", "down") and action == "move":
+        direction = cls  # "increase altitude by 10 meters" is a climb
     if action in MOVES and direction is not None:
         item["direction"] = direction
     score = min((t.score for t in tags), default=1.0)
