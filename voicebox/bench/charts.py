@@ -125,13 +125,15 @@ def rss_by_state(sections: dict, path: Path) -> bool:
         return False
     plt = _pyplot()
     states = [s for s in STATE_COLOURS if any(s in r["rss_by_state_mb"] for r in runs.values())]
-    x = np.arange(len(states))
-    fig, ax = plt.subplots(figsize=(8, 4))
+    labels = states + ["idle, only the\nwake word resident"]
+    x = np.arange(len(labels))
+    fig, ax = plt.subplots(figsize=(9, 4))
     for k, (mode, run) in enumerate(runs.items()):
         values = [run["rss_by_state_mb"].get(s, {}).get("median", 0) for s in states]
+        values.append(run["idle_rss_mb"].get("wake", 0))    # always loaded never gets there
         bars = ax.bar(x + (k - 0.5) * 0.38, values, 0.38, label=mode.replace("_", " "))
-        ax.bar_label(bars, fmt="%.0f", fontsize=7)
-    ax.set_xticks(x, states)
+        ax.bar_label(bars, labels=[f"{v:.0f}" if v else "" for v in values], fontsize=7)
+    ax.set_xticks(x, labels, fontsize=8)
     ax.set_ylabel("median RSS (MB)")
     ax.set_title("Memory per state: power-managed vs always loaded")
     ax.legend()

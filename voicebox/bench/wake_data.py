@@ -59,7 +59,7 @@ class Spec:
 
 
 FULL = Spec("v1", 20, 3, 1, 1500, 1200, 3, 3, 3.0)
-BENCH = Spec("bench-v1", 20, 1, 4, 500, 400, 12, 1, 2.0)
+BENCH = Spec("bench-v2", 20, 1, 4, 500, 400, 12, 3, 2.0)
 QUICK = Spec("quick-v1", 3, 1, 60, 30, 25, 90, 1, 0.15, (None, 10))
 Bar = Callable[..., Iterable]
 
