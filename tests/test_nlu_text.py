@@ -42,6 +42,8 @@ def numbers(text: str) -> list[float]:
     ("twenty to thirty", [20, 30]),
     ("go up to 10 meters", [10]),
     ("往左转久十度", [90]),                 # 久 heard for 九, inside a numeral only
+    ("turn left forty-five degrees", [45]),
+    ("climb 1,000 meters", [1000]),
 ])
 def test_spoken_numbers_become_values(text, expected):
     assert numbers(text) == expected

@@ -35,6 +35,8 @@ _CONTRACTIONS = ((re.compile(r"\blet's\b"), "let us"), (re.compile(r"\bcan't\b")
                  (re.compile(r"'s\b"), ""))
 _CLAUSE = re.compile(r"[,;:!，。；：！、…\n]|(?<!\d)\.|\.(?!\d)")
 _QUESTION = re.compile(r"[?？]")
+_JOINED = re.compile(r"(?<=[a-z])-(?=[a-z])")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 # "一张", "一口", "一帧": 一 before a measure word is an article, not the number one
 _CLASSIFIERS = set("张帧口个只下次块条根片段会些点句声遍番位台架幅")
 _SYMBOLS = {"℃": "°c", "℉": "°f", "％": "%", "~": "-", "～": "-", "—": "-", "–": "-"}
@@ -83,6 +85,7 @@ def normalise(text: str) -> str:
     for pattern, rep in _CONTRACTIONS:
         text = pattern.sub(rep, text)
     text = _QUESTION.sub(" ? ", text)
+    text = _JOINED.sub(" ", _THOUSANDS.sub("", text))  # "twenty-five", "1,000"
     text = _CLAUSE.sub(" , ", text)
     return " ".join(text.split())
 
