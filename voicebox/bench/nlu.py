@@ -42,7 +42,7 @@ def measure(data: Path, sets: list[str], every: int, progress: Progress) -> dict
     for name in sets:
         files = sorted((data / name).glob("*.jsonl"))
         figures, raw = score_set(files, every, progress)
-        out["sets"][name] = {"files": [str(f.relative_to(data.parent.parent)) for f in files], **figures}
+        out["sets"][name] = {"files": [f"{name}/{f.name}" for f in files], **figures}
         for key, values in raw.items():
             raw_all[key] += values
     out["latency_ms"] = {k: p50_p95(v) | {"n": len(v)} for k, v in raw_all.items()}
