@@ -147,6 +147,9 @@ def test_dialect_forms_are_rewritten_before_matching(text, action):
     ("smart_home", "turn on the lamb", [("light", "turn_on")]),  # a device heard wrong
     ("smart_home", "把客厅等关掉", [("light", "turn_off")]),
     ("smart_home", "light up this room", [("light", "turn_on")]),
+    ("ultrasound", "set the temperature to 22", []),           # nor the attribute
+    ("ultrasound", "insulator cracked on tower 12", []),
+    ("smart_home", "12号塔绝缘子裂了", []),                      # 缘子 is no 院子: 子 is no evidence
 ])
 def test_unknown_things_to_act_on_are_not_guessed(name, text, expected):
     assert [fields(i, "device", "action") for i in understand(name, text).items] == expected

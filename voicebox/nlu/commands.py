@@ -14,7 +14,7 @@ from typing import Any
 
 from voicebox.nlu.clauses import words_of
 from voicebox.nlu.tagger import Tag
-from voicebox.nlu.targets import targets
+from voicebox.nlu.targets import targets, unknown_object
 
 RELATIVE = ("increase", "decrease")
 MOVES = ("move", "rotate")
@@ -204,6 +204,8 @@ def _one(cls: str, device: str, target: str | None, attr: str | None, nums: list
     if action not in ("set", *RELATIVE, *MOVES):
         value, attr = None, None
     elif attr is None:
+        if action not in MOVES and unknown_object(tags):
+            return None  # "set the temperature to 22" to an ultrasound cart: not its gain
         attr = und.default_attribute.get(action) or und.default_attribute.get(device)
     unit = _unit(num, attr, action, value, und)
     item = {"kind": "device_command", "device": device, "target": target, "action": action,

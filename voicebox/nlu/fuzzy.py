@@ -92,7 +92,7 @@ class PinyinIndex:
             if None in node and j - i >= 2 and not _counted(tokens, i, j):
                 phrase = node[None]
                 text = "".join(t.text for t in tokens[i:j])
-                shared = sum(a == b for a, b in zip(text, phrase))
+                shared = sum(a == b and a not in _WEAK for a, b in zip(text, phrase))
                 # one character at least must be right: two wrong ones are another word (附近 ≠ 不紧)
                 if shared and (best is None or j > best.end):
                     best = Repair(j, phrase, 0.85)
@@ -132,6 +132,8 @@ def sounds_like_device(lex: Lexicon, word: str) -> str | None:
 
 
 _MEASURES = set("度米号个次分秒层楼档级张")
+# suffixes and particles: sharing one of them is no evidence (缘子 is not 院子)
+_WEAK = set("子儿头的个")
 
 
 def _counted(tokens: list, i: int, j: int) -> bool:

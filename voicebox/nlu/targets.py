@@ -63,12 +63,12 @@ def _device(tags: list[Tag], cls: str, attrs: list, profile) -> tuple[str | None
             return und.device_hints[key], False
     if len(profile.vocabulary.devices) == 1:
         return profile.vocabulary.devices[0], False
-    if _unknown_object(tags):
+    if unknown_object(tags):
         return None, True  # "turn on the oven", "start the washing machine": not ours to guess
     return (und.default_device or None), True
 
 
-def _unknown_object(tags: list[Tag]) -> bool:
+def unknown_object(tags: list[Tag]) -> bool:
     """Unknown words where the thing to act on is said: after the verb or 把/将, or, in
     Chinese, first in the clause ("*增益*调高": the topic comes before the verb)."""
     if tags and not tags[0].lead and any("\u4e00" <= c <= "\u9fff" for c in tags[0].text):
