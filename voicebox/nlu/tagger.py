@@ -138,7 +138,11 @@ class Tagger:
                 options.append((_add(best[end], end - i, content, 0), ("exact", end, None)))
             longest = max((m[0] for m in exact[i]), default=i)
             # an exact match of two or more tokens is trusted; shorter ones may lose to a longer repair
-            repair = self._repair(tokens, i, known, i in known) if self.fuzzy and longest - i < 2 else None
+            # a grammar word ("is", "not") is kept by a repair, like a content word: "the bedroom
+            # is freezing" is not "it freezing"; a small word ("in", "for") may be mis-heard
+            anchored = i in known or any(e.fields.get("role") not in (None, "stopword", "filler")
+                                         for m in exact[i] for e in m[1])
+            repair = self._repair(tokens, i, known, anchored) if self.fuzzy and longest - i < 2 else None
             if repair is not None and longest < repair.end <= limit:
                 options.append((_add(best[repair.end], repair.end - i, True, 1), ("repair", repair.end, repair)))
             score, plan[i] = max(options, key=lambda o: (*o[0][:3], o[1][1], o[0][3]))
