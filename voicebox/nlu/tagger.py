@@ -93,7 +93,7 @@ class Tagger:
         for k, t in enumerate(tags):
             out.append(t)
             nxt = tags[k + 1].start if k + 1 < len(tags) else len(tokens)
-            slot = "verb" in t.fields or "area" in t.fields or t.role == "stopword" or t.text in ("把", "将")
+            slot = "verb" in t.fields or "area" in t.fields or t.role == "stopword" or t.text in ("把", "将", "的")
             if nxt - t.end != 1 or not slot or tokens[t.end].is_num:
                 continue
             phrase = sounds_like_device(self.lex, tokens[t.end].text)
