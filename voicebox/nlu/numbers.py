@@ -18,7 +18,8 @@ _SCALES = {"hundred": 100, "thousand": 1000}
 # what a recogniser writes for a spoken digit, trusted only where a number must stand: before
 # a unit ("go left too meters"), after an asset word ("tower for"), or after a tens word
 # ("twenty too")
-_HOMOPHONES = {"to": 2, "too": 2, "for": 4, "fore": 4, "tree": 3, "ate": 8, "won": 1}
+_HOMOPHONES = {"to": 2, "too": 2, "for": 4, "fore": 4, "tree": 3, "free": 3, "ate": 8, "won": 1,
+               "fife": 5, "sicks": 6, "tin": 10, "nighty": 90, "ninty": 90, "fourty": 40, "twenny": 20}
 _UNIT_WORDS = {"meter", "meters", "metre", "metres", "degree", "degrees", "percent", "feet",
                "centimeters", "centimetres", "cm", "m"}
 _ASSET_WORDS = {"tower", "pole", "number", "structure", "pylon", "span", "substation"}
