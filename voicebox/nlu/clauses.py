@@ -21,7 +21,7 @@ def has_core(tags: list[Tag]) -> bool:
     for t in tags:
         if "verb" in t.fields and t.get("verb") != "adjust" or "defect" in t.fields or t.get("implied"):
             return True
-        if t.role in QUESTION_ROLES or t.role == "negation":  # "tower 9 looks fine, but …"
+        if t.role in QUESTION_ROLES or t.role in ("negation", "narrative"):  # "tower 9 looks fine, but …"
             return True
     has_value = any("number" in t.fields or "value" in t.fields for t in tags)
     return has_value and any(k in t.fields for t in tags for k in ("attribute", "device", "entity", "verb"))

@@ -40,7 +40,7 @@ def of(tags: list[Tag]) -> str:
             return STATEMENT  # "the drone landed", "my husband turned the heat off"
         if _verb(t):  # the clause opens with what to do: "fly back to where we took off"
             return COMMAND
-        if t.role == "subject" and any(_verb(o) for o in tags[k + 1:]) and not _closing_ba(tags):
+        if t.role == "subject" and any(_verb(o) for o in _predicate(tags[k + 1:])) and not _closing_ba(tags):
             return STATEMENT
         if t.role == "question_start" and not t.lead and any(_subject(o) for o in tags[:k]):
             # "the bedroom is freezing", "the lights are really nice"; but "tower 15 damper is
@@ -53,6 +53,12 @@ def of(tags: list[Tag]) -> str:
 
 def _verb(t: Tag) -> bool:
     return "verb" in t.fields and not t.get("implied")
+
+
+def _predicate(tags: list[Tag]) -> list[Tag]:
+    """The subject's own words: up to a 了 that ends them ("我回家了, 把灯打开")."""
+    end = next((k for k, t in enumerate(tags) if t.text == "了" and k + 1 < len(tags)), len(tags))
+    return tags[:end]
 
 
 def _past(t: Tag) -> bool:
