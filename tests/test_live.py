@@ -121,10 +121,11 @@ sink.close()
 
 def test_microphone_survives_the_sound_server_going_away(pulse, wake_wav, tmp_path):
     profile = tmp_path / "live.toml"
-    profile.write_text('[profile]\nname = "live"\n\n[audio]\nretry_s = 0.5\nstall_s = 1.0\n')
+    # a longer microphone block than the default (fewer wake-ups in silence) hears as well
+    profile.write_text('[profile]\nname = "live"\n\n[audio]\nretry_s = 0.5\nstall_s = 1.0\nblock_s = 0.16\n')
     listener = Listener(listen_env(pulse), "--profile", str(profile))
     try:
-        listener.next(listener.err, "ready", 120)
+        assert listener.next(listener.err, "ready", 120)["block_s"] == 0.16
         pulse.__exit__()  # the device vanishes mid-stream
         error = listener.next(listener.out, "error", 20)
         assert error["stage"] == "audio" and error["code"] == "audio_device" and "retrying" in error["message"]

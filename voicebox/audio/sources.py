@@ -23,7 +23,7 @@ from voicebox.audio.settings import Audio
 from voicebox.errors import BadInputError, VoiceboxError
 
 BLOCK_S = 0.5  # seconds decoded per read from a file: bounded memory for hour-long inputs
-MIC_BLOCK_S = 0.08  # PortAudio callback period: one frame, 12.5 wake-ups a second
+MIC_BLOCK_S = 0.08  # PortAudio callback period by default: one frame, 12.5 wake-ups a second
 MIC_QUEUE_S = 60.0  # audio the microphone may run ahead of a busy consumer before blocks drop
 MIC_START_S = 5.0  # a stream just opened may take this long for its first block (PulseAudio: ~2 s)
 
@@ -132,11 +132,11 @@ class MicSource(Source):
     """
 
     def __init__(self, device: str | int | None = None, on_error: ErrorHandler | None = None,
-                 retry_s: float = 2.0, stall_s: float = 2.0) -> None:
-        self.device, self.retry_s, self.stall_s = device, retry_s, stall_s
+                 retry_s: float = 2.0, stall_s: float = 2.0, block_s: float = MIC_BLOCK_S) -> None:
+        self.device, self.retry_s, self.stall_s, self.block_s = device, retry_s, stall_s, block_s
         self.on_error = on_error or _log_error
         self.errors = self.overflows = self.dropped = 0
-        self._queue: queue.Queue = queue.Queue(maxsize=int(MIC_QUEUE_S / MIC_BLOCK_S))
+        self._queue: queue.Queue = queue.Queue(maxsize=int(MIC_QUEUE_S / block_s))
         self._closed = threading.Event()
         self._stream = None
         self._open()  # a device that cannot be opened at the start is bad input (exit 2)
@@ -153,7 +153,7 @@ class MicSource(Source):
         self.channels = _channels(sd, index, self.rate, int(info["max_input_channels"]))
         try:
             stream = sd.InputStream(device=index, samplerate=self.rate, channels=self.channels,
-                                    dtype="float32", blocksize=int(self.rate * MIC_BLOCK_S),
+                                    dtype="float32", blocksize=int(self.rate * self.block_s),
                                     callback=self._callback)
             stream.start()
         except (sd.PortAudioError, ValueError) as err:
@@ -175,7 +175,8 @@ class MicSource(Source):
             if self._stream is None:
                 self._reconnect()
                 continue
-            wait = max(self.stall_s, MIC_START_S) if self._starting else self.stall_s
+            stall = max(self.stall_s, 2 * self.block_s)  # a long block is no stall
+            wait = max(stall, MIC_START_S) if self._starting else stall
             try:
                 block = self._queue.get(timeout=wait)
             except queue.Empty:
@@ -239,7 +240,8 @@ def open_source(spec: str | None, device: str | int | None = None,
     if spec is None:
         settings = settings or Audio()
         device = device if device not in (None, "") else (settings.input_device or None)
-        return MicSource(device, on_error=on_error, retry_s=settings.retry_s, stall_s=settings.stall_s)
+        return MicSource(device, on_error=on_error, retry_s=settings.retry_s, stall_s=settings.stall_s,
+                         block_s=settings.block_s)
     if spec == "-":
         return StdinSource()
     return FileSource(spec)

@@ -77,7 +77,8 @@ def _ready(source: Source, load_s: float) -> None:
     """For a microphone, one JSON line on stderr once the models are loaded: it is listening."""
     if isinstance(source, MicSource):
         print(json.dumps({"type": "ready", "input": "microphone", "device": source.name, "rate": source.rate,
-                          "channels": source.channels, "load_s": round(load_s, 3)}), file=sys.stderr, flush=True)
+                          "channels": source.channels, "block_s": source.block_s,
+                          "load_s": round(load_s, 3)}), file=sys.stderr, flush=True)
 
 
 def _summary(frontend: FrontEnd, source: Source, audio_s: float, cpu_s: float) -> None:
