@@ -102,6 +102,12 @@ def test_chinese_homophones_are_repaired_against_the_lexicon(power_zh, text, fie
     assert value in [t.get(field) for t in power_zh.tag(text)]
 
 
+@pytest.mark.parametrize("text, component", [
+    ("12号塔绝缘裂了", "insulator"), ("9号塔避雷坏了", "lightning_arrester"), ("2号塔间隔掉了", "spacer")])
+def test_a_name_whose_last_characters_were_not_heard_is_completed(power_zh, text, component):
+    assert any(t.get("component") == component for t in power_zh.tag(text))
+
+
 def test_chinese_repair_needs_one_right_character(power_zh):
     # 附近 sounds like nothing in the lexicon once one character must match: no invented defect
     assert not any("defect" in t.fields for t in power_zh.tag("30号塔附近"))

@@ -73,11 +73,17 @@ class PinyinIndex:
         from pypinyin import Style, lazy_pinyin
 
         self.trie: dict = {}
+        self.heads: dict[str, list[str]] = {}  # the first characters of longer names of things
+        self.meaning: dict[str, str] = {}
         for phrase, entries in lex.phrases.items():
             if len(phrase) < 2 or not all("\u3400" <= c <= "\u9fff" for c in phrase):
                 continue
             if all("role" in e.fields for e in entries):
                 continue  # grammar words are heard right or not at all: 那儿 is not 哪儿
+            self.meaning[phrase] = repr(sorted(entries[0].fields.items()))
+            if entries[0].source in _THINGS:  # 打开 is a word of its own, not a clipped 打开录像
+                for k in range(2, len(phrase)):
+                    self.heads.setdefault(phrase[:k], []).append(phrase)
             node = self.trie
             for syl in lazy_pinyin(phrase, style=Style.NORMAL):
                 node = node.setdefault(fold(syl), {})
@@ -106,7 +112,26 @@ class PinyinIndex:
                     stack.append((child, j + 1, same))
         if best is not None and "".join(t.text for t in tokens[i:best.end]) == best.phrase:
             return None  # an exact match is the tagger's business
-        return best
+        return best or self._clipped(tokens, i)
+
+    def _clipped(self, tokens: list, i: int) -> Repair | None:
+        """A phrase whose last characters were not heard: 绝缘 for 绝缘子, 避雷 for 避雷器 —
+        when most phrases that start so mean one thing (7 in 10), the shortest of them."""
+        j = i
+        while j < len(tokens) and tokens[j].cjk and len(tokens[j].text) == 1 and not tokens[j].is_num:
+            j += 1
+        for end in range(j, i + 1, -1):
+            heard = "".join(t.text for t in tokens[i:end])
+            found = self.heads.get(heard)
+            if not found or heard in self.meaning:
+                continue
+            votes: dict[str, list[str]] = {}
+            for phrase in found:
+                votes.setdefault(self.meaning[phrase], []).append(phrase)
+            meaning, phrases = max(votes.items(), key=lambda kv: len(kv[1]))
+            if len(phrases) >= 0.7 * len(found):
+                return Repair(end, min(phrases, key=len), 0.75)
+        return None
 
 
 def sounds_like_device(lex: Lexicon, word: str) -> str | None:
@@ -131,6 +156,7 @@ def sounds_like_device(lex: Lexicon, word: str) -> str | None:
     return found[0] if found else None
 
 
+_THINGS = ("component", "device", "attribute")  # phrases whose clipped heads are repaired
 _MEASURES = set("度米号个次分秒层楼档级张")
 # suffixes and particles: sharing one of them is no evidence (缘子 is not 院子)
 _WEAK = set("子儿头的个")
