@@ -9,7 +9,7 @@ number their step. Several targets or attributes under one verb give one item ea
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from voicebox.nlu.clauses import words_of
@@ -42,7 +42,7 @@ class Number:
 
 def split_by_verbs(tags: list[Tag], und) -> list[list[Tag]]:
     """Cut a clause with several different verbs ("起飞上升10米") into one part per verb."""
-    verbs = [k for k, t in enumerate(tags) if _strong_verb(t)]
+    verbs = [k for k, t in enumerate(tags) if _strong_verb(t) and not _particle_of(tags, k)]
     if len({tags[k].get("verb") for k in verbs}) < 2:
         return [tags]
     parts, start = [], 0
@@ -55,6 +55,15 @@ def split_by_verbs(tags: list[Tag], und) -> list[list[Tag]]:
         start = cut
     parts.append(tags[start:])
     return [p for p in parts if p]
+
+
+def _particle_of(tags: list[Tag], k: int) -> bool:
+    """An English particle after a verb and its object belongs to it: "shut the music *off*",
+    "lock everything *up*" are one command each."""
+    if tags[k].text not in ("on", "off", "up", "down", "out"):
+        return False
+    return any(_strong_verb(t) for t in tags[:k]) and all(
+        _is_object(t) or t.role in ("stopword", "pronoun", "filler") or _strong_verb(t) for t in tags[:k])
 
 
 def _strong_verb(t: Tag) -> bool:
@@ -137,11 +146,12 @@ def _disambiguate(tags: list[Tag]) -> list[Tag]:
         if both(t):
             others = [o for o in tags if o is not t]
             if any("device" in o.fields or "entity" in o.fields for o in others):
-                t = Tag(t.start, t.end, {k: v for k, v in t.fields.items() if k not in ("device", "attribute")},
-                        t.sources - {"device", "attribute"}, t.text, t.score)
-            elif any(_strong_verb(o) and not both(o) for o in others):
-                t = Tag(t.start, t.end, {k: v for k, v in t.fields.items() if k != "verb"},
-                        t.sources - {"verb"}, t.text, t.score)
+                t = replace(t, fields={k: v for k, v in t.fields.items() if k not in ("device", "attribute")},
+                            sources=t.sources - {"device", "attribute"})
+            elif any(_strong_verb(o) and not both(o) and not _particle_of(tags, j)
+                     for j, o in enumerate(tags) if o is not t):
+                t = replace(t, fields={k: v for k, v in t.fields.items() if k != "verb"},
+                            sources=t.sources - {"verb"})
         out.append(t)
     return out
 

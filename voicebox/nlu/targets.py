@@ -58,7 +58,8 @@ def _device(tags: list[Tag], cls: str, attrs: list, profile) -> tuple[str | None
     weak = [t.get("device") for t in tags if "device" in t.fields]
     if weak:
         return weak[0], False
-    for key in [*attrs, cls]:
+    units = [t.get("unit") for t in tags if "unit" in t.fields]
+    for key in [*attrs, cls, *units]:  # "set the bedroom to 70 degrees": degrees are the climate's
         if key in und.device_hints:
             return und.device_hints[key], False
     if len(profile.vocabulary.devices) == 1:
