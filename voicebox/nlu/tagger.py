@@ -174,7 +174,9 @@ def _stray_particles(tags: list[Tag], tokens: list[Token]) -> list[Tag]:
     out: list[Tag] = []
     for t in tags:
         unexplained = t.start - (out[-1].end if out else 0)
-        opening = not out or out[-1].role in ("split", "filler", "stopword", "request")
+        since = [o for o in reversed(out)]
+        since = since[:next((k for k, o in enumerate(since) if o.role == "split"), len(since))]
+        opening = all(o.role in ("filler", "stopword", "request") for o in since)  # nothing said yet
         if t.text in _PARTICLES and "verb" in t.fields and unexplained == 1 and opening \
                 and tokens[t.start - 1].text.isalpha():
             continue
