@@ -141,6 +141,17 @@ def test_dialect_forms_are_rewritten_before_matching(text, action):
 
 
 @pytest.mark.parametrize("name, text, expected", [
+    ("smart_home", "shut the music off", [("media_player", "turn_off", None)]),   # one phrasal verb
+    ("smart_home", "lock it up", [("lock", "lock", None)]),
+    ("smart_home", "set the bedroom to 70 degrees", [("climate", "set", "temperature")]),  # by its unit
+    ("ultrasound", "a little more gain", [("ultrasound", "increase", "gain")]),
+    ("ultrasound", "增益大点", [("ultrasound", "increase", "gain")]),              # 大点 is 大一点
+])
+def test_phrasal_verbs_units_and_short_steps(name, text, expected):
+    assert [fields(i, "device", "action", "attribute") for i in understand(name, text).items] == expected
+
+
+@pytest.mark.parametrize("name, text, expected", [
     ("smart_home", "turn on the oven", []),                      # not ours to guess a light
     ("smart_home", "把烤箱打开", []),
     ("smart_home", "增益调高", []),                               # the topic before the verb
