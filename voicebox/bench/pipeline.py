@@ -100,9 +100,7 @@ def measure(profile_name: str, always_loaded: bool, audio: np.ndarray) -> dict:
 
     limit_malloc_arenas()                 # as `voicebox run` does
     store = default_store()
-    prof = profiles.load(profile_name, store.manifest)
-    prof = dataclasses.replace(prof, power=dataclasses.replace(prof.power, always_loaded=always_loaded),
-                               governor=dataclasses.replace(prof.governor, enabled=False))
+    prof = _configured(profiles.load(profile_name, store.manifest), always_loaded)
     lang = prof.profile.default_language
     box: dict = {}
     samples = Samples()
@@ -129,6 +127,12 @@ def measure(profile_name: str, always_loaded: bool, audio: np.ndarray) -> dict:
                   "power": dataclasses.asdict(prof.power), "dialog": dataclasses.asdict(prof.dialog),
                   "llm_threads": prof.llm.threads, "lang": lang}
     return out
+
+
+def _configured(prof, always_loaded: bool):
+    """The profile as measured: `[power] always_loaded` set, the governor off (no sensor decides)."""
+    return dataclasses.replace(prof, power=dataclasses.replace(prof.power, always_loaded=always_loaded),
+                               governor=dataclasses.replace(prof.governor, enabled=False))
 
 
 class Samples:
