@@ -7,6 +7,7 @@ turns with silence between them (`session`, also `make demo`'s sample sessions).
 """
 from __future__ import annotations
 
+import os
 import subprocess
 import tempfile
 from pathlib import Path
@@ -96,7 +97,7 @@ def cached(path: Path, make: Callable[[], list[np.ndarray]]) -> list[np.ndarray]
             return [data[f"c{i}"] for i in range(len(data.files))]
     clips = make()
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.stem + ".tmp.npz")
+    tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")   # two runs at once never share one
     np.savez(tmp, **{f"c{i}": c for i, c in enumerate(clips)})
     tmp.replace(path)
     return clips

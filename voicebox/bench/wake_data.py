@@ -15,6 +15,7 @@ and mixing are made from fixed seeds each run, so a set is the same every time.
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 from dataclasses import dataclass
@@ -142,7 +143,7 @@ def generate(cache: Path, spec: Spec = FULL, bar: Bar = lambda it, **_: it) -> P
         else:
             out[stream].append(espeak(text, *params))
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name("speech.tmp.npz")
+    tmp = path.with_name(f"speech.{os.getpid()}.tmp.npz")
     np.savez_compressed(tmp, **{f"pos{i}": a for i, a in enumerate(out["pos"])},
                         piper=joined(out["piper"], rng), espeak=joined(out["espeak"], rng),
                         near=joined(out["near"], rng), meta=np.array(json.dumps(meta)))
