@@ -38,14 +38,14 @@ def test_one_turn_event_sequence_and_power():
                       ("understanding", "speaking"), ("speaking", "follow_up"), ("follow_up", "idle")]
     power = [(e.component, e.action, e.reason) for e in rec.of(ev.Power)]
     assert power == [("wake", "load", "start"), ("asr", "load", "demand"), ("tts", "load", "demand"),
-                     ("asr", "unload", "idle"), ("wake", "unload", "stop"), ("tts", "unload", "stop")]
+                     ("asr", "unload", "idle"), ("tts", "unload", "idle"), ("wake", "unload", "stop")]
     items = rec.of(ev.Items)[0]
     assert items.items[0]["device"] == "light" and items.path == "rules"
     assert items.since_speech_end_ms >= items.ms  # the endpointer's trailing silence is included
     reply = rec.of(ev.Reply)[0]
     assert reply.text == "The lamp is on." and reply.audio_s == pytest.approx(0.5)
     assert rec.of(ev.Delivery)[0].ids == ["id-1"] and f.outbox.queued == items.items
-    # the ASR unloads when the follow-up window closes (asr_idle_s = 0)
+    # the recogniser and the voice unload when the follow-up window closes (asr_idle_s = tts_idle_s = 0)
     timeout = rec.of(ev.Timeout)[0]
     unload = [e for e in rec.of(ev.Power) if e.action == "unload"][0]
     assert timeout.phase == "follow_up" and unload.t == pytest.approx(timeout.t, abs=0.09)
@@ -192,8 +192,38 @@ def test_the_voice_is_prefetched_on_the_wake_word_while_the_user_speaks():
     runner.step = step
     runner.run(frames(*turn(), (QUIET, 3.0)))
     tts = [(e.action, e.reason) for e in rec.of(ev.Power) if e.component == "tts"]
-    assert tts == [("load", "prefetch"), ("unload", "stop")] and rec.of(ev.Reply)
+    assert tts == [("load", "prefetch"), ("unload", "idle")] and rec.of(ev.Reply)
 
+
+
+def test_the_voice_is_held_through_the_follow_up_window_and_unloaded_when_it_closes():
+    """tts_idle_s = 0: a follow-up reply (no wake word to prefetch on) finds the voice loaded;
+    the voice goes when the follow-up window closes, and the next wake word prefetches it."""
+    runner, rec, f = build(["turn on the lamp", "and the other lamp", "turn off the lamp"],
+                           power=Power(tts_idle_s=0.0, prefetch=("tts",)),
+                           dialog=Dialog(follow_up_s=2.0, preroll_s=0.5))
+    runner.step = _waiting_for_prefetch(runner, f)
+    runner.run(frames(*turn(), (QUIET, 0.6), (SPEECH, 0.8), (QUIET, 4.0), *turn(), (QUIET, 4.0)))
+    assert [e.text for e in rec.of(ev.Transcript)] == ["turn on the lamp", "and the other lamp",
+                                                       "turn off the lamp"]
+    assert len(rec.of(ev.Reply)) == 3
+    tts = [(e.action, e.reason) for e in rec.of(ev.Power) if e.component == "tts"]
+    assert tts == [("load", "prefetch"), ("unload", "idle"), ("load", "prefetch"), ("unload", "idle")]
+    unloads = [e.t for e in rec.of(ev.Power) if e.component == "tts" and e.action == "unload"]
+    closed = [e.t for e in rec.of(ev.Timeout) if e.phase == "follow_up"]
+    assert unloads == pytest.approx(closed, abs=0.09)   # with the recogniser, not after the reply
+
+
+def _waiting_for_prefetch(runner, f):
+    """A step that, after a wake word, lets the voice's prefetch (on its own thread) finish
+    before the next frame, as the seconds of a spoken command would in real time."""
+    original = runner.step
+
+    def step(frame):
+        original(frame)
+        if runner.machine.state is State.LISTENING:
+            assert _wait(lambda: f.voice.loaded)
+    return step
 
 def _wait(condition, timeout=5.0) -> bool:
     deadline = time.monotonic() + timeout

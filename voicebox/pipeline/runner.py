@@ -180,7 +180,8 @@ class Runner:
         with stage("tts"):
             self.power.acquire("tts")
             spoken = self.stages.speaker.say(text)
-        self.power.release("tts", self.t)
+        # the voice stays held through the follow-up window (a follow-up reply has no wake word
+        # to prefetch it on); `_end_turn` releases it, and `tts_idle_s` counts from there
         first_ms = None if spoken.first_audio is None else (spoken.first_audio - self._heard_at) * 1000
         self.emit(ev.Reply(self.t, text=text, audio_s=spoken.audio_s, first_audio_ms=first_ms,
                            since_speech_end_ms=None if tail_ms is None or first_ms is None
