@@ -69,7 +69,7 @@ def test_defect_reports_with_dialect_words_assets_and_severity(text, expected):
     ("ultrasound", "increase the gain and depth",
      [("ultrasound", "increase", "gain", None), ("ultrasound", "increase", "depth", None)]),
     ("drone", "起飞然后上升10米",
-     [("drone", "take_off", None, None), ("drone", "move", None, 10)]),
+     [("drone", "take_off", None, None), ("drone", "move", "altitude", 10)]),
 ])
 def test_one_utterance_several_items(name, text, expected):
     parsed = understand(name, text)
@@ -128,6 +128,37 @@ def test_statements_and_questions_give_no_command(name, text):
 ])
 def test_drone_moves_said_without_the_usual_verb(name, text, expected):
     assert [fields(i, "action", "direction", "value") for i in understand(name, text).items] == [expected]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("descend three meters", ("move", "altitude", "down", 3, "meter")),
+    ("gain some height", ("move", "altitude", "up", None, None)),
+    ("往下降五米", ("move", "altitude", "down", 5, "meter")),
+    ("再高一点", ("move", "altitude", "up", None, None)),               # a direction alone
+    ("set the altitude to 40 meters", ("move", "altitude", None, 40, "meter")),
+    ("slide left two meters", ("move", None, "left", 2, "meter")),      # level: no attribute
+    ("机头朝左偏十度", ("rotate", "heading", "left", 10, "degree")),
+])
+def test_a_climb_or_descent_changes_the_altitude_a_turn_the_heading(text, expected):
+    items = understand("drone", text).items
+    assert [fields(i, "action", "attribute", "direction", "value", "unit") for i in items] == [expected]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("head over to pole 7", [("move", "pole 7")]),          # an asset: the same name in both languages
+    ("飞往三号塔", [("move", "tower 3")]),
+    ("turn toward the crossarm", [("rotate", "crossarm")]),
+    ("十二号塔转角处螺栓松了", [(None, None)]),                # 转角: a word, and the tower's is a defect
+    ("fly past the cracked insulator", [(None, None)]),      # a thing with a defect is a report
+])
+def test_a_move_or_turn_toward_a_named_place_goes_there(text, expected):
+    assert [fields(i, "action", "target") for i in understand("drone", text).items] == expected
+
+
+def test_a_pronoun_after_a_move_to_a_place_means_the_drone_not_the_place():
+    und = Understander(profile("drone"))
+    assert und.parse("fly over to tower 4").items[0]["target"] == "tower 4"
+    assert fields(und.parse("turn it left").items[0], "action", "target") == ("rotate", None)
 
 
 @pytest.mark.parametrize("text, action", [

@@ -211,24 +211,52 @@ def _one(cls: str, device: str, target: str | None, attr: str | None, nums: list
         value = num.value
     if action == "set" and value is None:
         return None  # "set the thermostat": nothing to set it to
-    if action not in ("set", *RELATIVE, *MOVES):
+    if action in MOVES:
+        return _move(action, cls, device, target, attr, value, num, tags, und)
+    if action not in ("set", *RELATIVE):
         value, attr = None, None
     elif attr is None:
-        if action not in MOVES and unknown_object(tags):
+        if unknown_object(tags):
             return None  # "set the temperature to 22" to an ultrasound cart: not its gain
         attr = und.default_attribute.get(action) or und.default_attribute.get(device)
-    unit = _unit(num, attr, action, value, und)
     item = {"kind": "device_command", "device": device, "target": target, "action": action,
-            "attribute": attr, "value": _clean(value), "unit": unit}
+            "attribute": attr, "value": _clean(value), "unit": _unit(num, attr, action, value, und)}
+    return Draft(item, round(0.9 * min((t.score for t in tags), default=1.0), 3))
+
+
+def _move(action: str, cls: str, device: str, target: str | None, attr: str | None, value: Any,
+          num: Number | None, tags: list[Tag], und) -> Draft | None:
+    """A move or a turn: which way (`direction`), how far (`value`), what changes (`attribute`:
+    the heading of a turn, the altitude of a climb or descent, by `default_attribute` of the
+    action, then of the direction) and where to (`target`: "fly to tower 12", "face the tower")."""
     direction = next((t.get("direction") for t in tags if "direction" in t.fields), None)
-    if action in MOVES and direction is None and value is None and not any(t.role == "bearing" for t in tags):
+    place = _place(tags)
+    if direction is None and value is None and place is None and not any(t.role == "bearing" for t in tags):
         return None  # "move the…": where to, or how far, was not said ("fly north" says it)
-    if action in MOVES and direction is None and cls in ("up", "down") and action == "move":
+    if direction is None and cls in ("up", "down") and action == "move":
         direction = cls  # "increase altitude by 10 meters" is a climb
-    if action in MOVES and direction is not None:
+    attr = attr or und.default_attribute.get(action) or und.default_attribute.get(direction or "") \
+        or und.default_attribute.get(device)
+    item = {"kind": "device_command", "device": device, "target": target or place, "action": action,
+            "attribute": attr, "value": _clean(value), "unit": _unit(num, attr, action, value, und)}
+    if direction is not None:
         item["direction"] = direction
-    score = min((t.score for t in tags), default=1.0)
-    return Draft(item, round(0.9 * score, 3))
+    return Draft(item, round(0.9 * min((t.score for t in tags), default=1.0), 3))
+
+
+def _place(tags: list[Tag]) -> str | None:
+    """Where a move or turn goes when it names a thing of the profile after its verb rather
+    than a direction: the asset ("fly to tower 12", the same in both languages), else the
+    component ("face the tower"). A thing said with a defect is what is wrong, not where to go
+    ("十二号塔转角处螺栓松了": 转 there is part of a word)."""
+    verb = next((k for k, t in enumerate(tags) if "verb" in t.fields), None)
+    if verb is None or any("defect" in t.fields for t in tags):
+        return None
+    after = tags[verb + 1:]
+    asset = next((t.get("asset") for t in after if "asset" in t.fields), None)
+    if asset:
+        return f"{asset['type']} {asset['id']}"
+    return next((t.get("component") for t in after if "component" in t.fields), None)
 
 
 def _unit(num: Number | None, attr: str | None, action: str, value: Any, und) -> str | None:

@@ -12,6 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+# A move's or a turn's target is where the device goes ("fly to tower 12"), not what "it"
+# means in the next command: "turn it left" turns the drone.
+_WHERE_TO = ("move", "rotate")
+
+
 @dataclass
 class DeviceState:
     """Per-session state: values by (target or device, attribute), last target per device."""
@@ -32,10 +37,10 @@ class DeviceState:
     def apply(self, item: dict, steps: dict[str, float], ranges: dict[str, tuple[float, ...]]) -> float | None:
         """Record a device command; returns the attribute's new value when it is known."""
         device, target, attribute = item.get("device"), item.get("target"), item.get("attribute")
-        if target:
+        value, action = item.get("value"), item.get("action")
+        if target and action not in _WHERE_TO:
             self.last_target[device] = target
         key = target or device
-        value, action = item.get("value"), item.get("action")
         if not attribute or not isinstance(value, (int, float)) and action not in ("increase", "decrease"):
             return None
         if action == "set" and isinstance(value, (int, float)):
