@@ -67,7 +67,7 @@ class Understanding:
 
     lexicon: tuple[str, ...] = ("common",)
     default_device: str = ""
-    default_attribute: dict[str, str] = field(default_factory=dict)  # action or device -> attribute
+    default_attribute: dict[str, str] = field(default_factory=dict)  # action, move direction or device -> attribute
     units: dict[str, str] = field(default_factory=dict)  # attribute or action -> unit when none is said
     steps: dict[str, float] = field(default_factory=dict)  # attribute -> step of "a bit"
     ranges: dict[str, tuple[float, ...]] = field(default_factory=dict)  # attribute -> [lo, hi]
