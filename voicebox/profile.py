@@ -41,8 +41,11 @@ class Asr:
     models: dict[str, str] = field(default_factory=dict)
     grammar: bool = True  # bias recognition to the profile's phrases (Vosk lookahead graph, sphinx LM)
     verify: Literal["compare", "off"] = "compare"  # check grammar results against a full-vocabulary pass
+    lm: Literal["sentences", "phrases"] = "sentences"  # pocketsphinx grammar LM: + the profile's sentences, varied
+    lm_sentences: int = field(default=4000, metadata={"range": (0, 100000)})  # how many varied sentences
     min_agreement: float = field(default=0.5, metadata={"range": (0.0, 1.0)})
     silence_ms: int = field(default=600, metadata={"range": (160, 5000)})  # trailing silence ending a command
+    end_drop_db: float = field(default=15.0, metadata={"range": (0.0, 60.0)})  # this far below the command: silence (0: off)
     max_command_s: float = field(default=12.0, metadata={"range": (1.0, 120.0)})
     no_speech_timeout_s: float = field(default=5.0, metadata={"range": (0.5, 60.0)})
     vad_threshold: float = field(default=0.5, metadata={"range": (0.05, 0.95)})

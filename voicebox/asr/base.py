@@ -99,6 +99,11 @@ class Recognizer(Protocol):
         """
 
 
+def mean_confidence(words: tuple[Word, ...] | list[Word]) -> float:
+    """The transcript's confidence: the mean of its words' (0 when there are none)."""
+    return round(sum(w.confidence for w in words) / len(words), 3) if words else 0.0
+
+
 def words_text(words: tuple[Word, ...] | list[Word]) -> str:
     return " ".join(w.text for w in words)
 

@@ -42,10 +42,20 @@ def build_recognizer(profile, store: ModelStore, language: str,
     if engine_of(ref) == "pocketsphinx":
         from voicebox.asr.sphinx import SphinxRecognizer
 
-        return SphinxRecognizer(model_dir, vocab, settings, model=ref)
+        return SphinxRecognizer(model_dir, vocab, settings, model=ref, sentences=_sentences(profile, language))
     from voicebox.asr.vosk import VoskRecognizer
 
     return VoskRecognizer(model_dir, language, vocab, settings, model=ref)
+
+
+def _sentences(profile, language: str):
+    """What trains the grammar pass's LM beyond its phrases (`[asr] lm`): None for phrases only."""
+    settings = profile.asr
+    if settings.lm != "sentences" or settings.lm_sentences == 0:
+        return None
+    from voicebox.asr.sentences import profile_sentences
+
+    return lambda: profile_sentences(profile, language, settings.lm_sentences)
 
 
 def choose_model(backend: str, ref: str | None, store: ModelStore, language: str) -> str:

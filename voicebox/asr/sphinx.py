@@ -2,8 +2,9 @@
 
 The grammar pass decodes with a small back-off LM built from the profile's phrases
 (any sequence of them); the open pass with the model's full en-us LM. Both stream
-the same audio and `DualPass` picks the result. pocketsphinx gives no useful
-per-word posteriors on the best path, so every word carries the utterance posterior.
+the same audio and `DualPass` picks the result. Each word's confidence is its posterior
+probability in the pass's word lattice (how much of the competing paths through that
+stretch of audio agree on the word); the transcript's is the mean over its words.
 """
 from __future__ import annotations
 
@@ -11,14 +12,17 @@ import gc
 import math
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
-from voicebox.asr.base import AsrError, Transcript, Word, as_int16
+from voicebox.asr.base import AsrError, Transcript, Word, as_int16, mean_confidence
 from voicebox.asr.memory import release_freed_memory
+from voicebox.asr.pronounce import pronunciations
 from voicebox.asr.verify import DualPass
-from voicebox.asr.vocab import Vocabulary
+from voicebox.asr.vocab import Vocabulary, normalise
 from voicebox.errors import ModelError
 
 FRAME_SECONDS = 0.01  # pocketsphinx's default frame rate is 100 frames/s
@@ -53,12 +57,11 @@ class SphinxPass:
         self._started = False
         if self.decoder.hyp() is None:
             return Transcript("", final=True, source=self.source)
-        posterior = float(min(1.0, max(0.0, self.decoder.get_prob())))
         score = _frame_score(self.decoder.hyp().best_score, self.decoder.n_frames())
         words = tuple(Word(_base(s.word), round(s.start_frame * FRAME_SECONDS, 3),
-                           round((s.end_frame + 1) * FRAME_SECONDS, 3), round(posterior, 3))
+                           round((s.end_frame + 1) * FRAME_SECONDS, 3), _posterior(s.prob))
                       for s in self.decoder.seg() if not _filler(s.word))
-        return Transcript(" ".join(w.text for w in words), words, round(posterior, 3),
+        return Transcript(" ".join(w.text for w in words), words, mean_confidence(words),
                           final=True, source=self.source, score=score)
 
 
@@ -68,11 +71,16 @@ class SphinxRecognizer:
     language = "en"
     backend = "pocketsphinx"
 
-    def __init__(self, model_dir: Path, vocabulary: Vocabulary | None, settings, model: str = "") -> None:
+    def __init__(self, model_dir: Path, vocabulary: Vocabulary | None, settings, model: str = "",
+                 sentences: Callable[[], list[str]] | None = None) -> None:
+        """`sentences` gives the language model's training sentences (sentences.py); it is
+        called once, at the first load, and the model built then is reused by later loads."""
         self.model_dir, self.vocabulary, self.settings = model_dir, vocabulary, settings
         self.model = model or str(model_dir)
+        self.sentences = sentences
         self.dropped: list[str] = []  # profile words missing from the pronunciation dictionary
         self._wake_words: frozenset[str] = frozenset()
+        self._lm: tuple[str, str] | None = None  # (dictionary, ARPA LM) of the grammar pass
         self._dual: DualPass | None = None
 
     @property
@@ -111,20 +119,32 @@ class SphinxRecognizer:
         With the full 134k-word dictionary, pocketsphinx spends seconds building the
         search; a dictionary of the vocabulary alone makes it a few milliseconds.
         """
-        prons = _pronunciations(self.model_dir / "cmudict-en-us.dict", set(self.vocabulary.words))
-        vocab, self.dropped = self.vocabulary.restricted(lambda w: w in prons)
-        if not vocab.phrases:
+        if self._lm is None:
+            self._lm = self._profile_lm()
+        dictionary, arpa = self._lm
+        if not arpa:
             return None
-        self._wake_words = vocab.wake_words
         with tempfile.TemporaryDirectory(prefix="voicebox-asr-") as tmp:
             dict_path, lm_path = Path(tmp) / "profile.dict", Path(tmp) / "profile.arpa"
-            dict_path.write_text("".join(f"{w}{v} {p}\n" for w in sorted(prons)
-                                         for v, p in prons[w]), encoding="utf-8")
-            lm_path.write_text(vocab.arpa(), encoding="utf-8")
+            dict_path.write_text(dictionary, encoding="utf-8")
+            lm_path.write_text(arpa, encoding="utf-8")
             decoder = self._decoder(ps, lm=False, dictionary=str(dict_path))
             decoder.add_lm("profile", ps.NGramModel(decoder.config, decoder.logmath, str(lm_path)))
         decoder.activate_search("profile")
         return SphinxPass(decoder, "grammar")
+
+    def _profile_lm(self) -> tuple[str, str]:
+        """The grammar pass's dictionary and ARPA LM (empty when no phrase can be said)."""
+        vocab = self.vocabulary
+        if self.sentences is not None:
+            vocab = replace(vocab, sentences=tuple(normalise(s) for s in self.sentences()))
+        prons, _ = pronunciations(self.model_dir / "cmudict-en-us.dict", set(vocab.words))
+        vocab, self.dropped = vocab.restricted(lambda w: w in prons)
+        if not vocab.phrases:
+            return "", ""
+        self._wake_words = vocab.wake_words
+        dictionary = "".join(f"{w}{v} {p}\n" for w in sorted(prons) for v, p in prons[w])
+        return dictionary, vocab.arpa()
 
     def unload(self) -> None:
         self._dual = None
@@ -143,6 +163,11 @@ class SphinxRecognizer:
         return self._dual
 
 
+def _posterior(prob: float) -> float:
+    """A word's lattice posterior as pocketsphinx reports it (already a probability), in [0, 1]."""
+    return round(min(1.0, max(0.0, float(prob))), 3)
+
+
 def _frame_score(best_score: float, frames: int) -> float | None:
     """The best path's score per frame in the decoder's log units (base 1.0001).
 
@@ -152,18 +177,6 @@ def _frame_score(best_score: float, frames: int) -> float | None:
     if best_score <= 0 or frames <= 0:
         return None
     return round(math.log(best_score) / LOG_BASE / frames, 3)
-
-
-def _pronunciations(path: Path, words: set[str]) -> dict[str, list[tuple[str, str]]]:
-    """{word: [(variant marker like "(2)" or "", phones)]} for `words` from a CMU dictionary."""
-    found: dict[str, list[tuple[str, str]]] = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            entry, _, phones = line.strip().partition(" ")
-            word = _base(entry)
-            if word in words:
-                found.setdefault(word, []).append((entry[len(word):], phones.strip()))
-    return found
 
 
 def _base(word: str) -> str:

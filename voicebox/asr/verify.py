@@ -17,7 +17,7 @@ from typing import Protocol
 
 import numpy as np
 
-from voicebox.asr.base import Transcript, Word
+from voicebox.asr.base import Transcript, Word, mean_confidence
 
 
 def agreement(a: str, b: str) -> float:
@@ -51,8 +51,8 @@ def keep_words(tr: Transcript, words: list[Word] | tuple[Word, ...]) -> Transcri
     """`tr` with only `words` (text and mean confidence recomputed)."""
     if len(words) == len(tr.words):
         return tr
-    conf = sum(w.confidence for w in words) / len(words) if words else 0.0
-    return replace(tr, text=" ".join(w.text for w in words), words=tuple(words), confidence=round(conf, 3))
+    return replace(tr, text=" ".join(w.text for w in words), words=tuple(words),
+                   confidence=mean_confidence(words))
 
 
 def strip_wake(tr: Transcript, wake_words: frozenset[str], wake_end: float | None,

@@ -56,10 +56,12 @@ def normalise(text: str) -> str:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Normalised phrases a recogniser may be biased to, and the wake phrases before them."""
+    """Normalised phrases a recogniser may be biased to, the wake phrases before them, and
+    whole sentences (sentences.py) that teach a language model how the phrases follow each other."""
 
     phrases: tuple[str, ...]
     wake: tuple[str, ...] = ()
+    sentences: tuple[str, ...] = ()
 
     @classmethod
     def build(cls, phrases: list[str] | tuple[str, ...], language: str,
@@ -77,7 +79,7 @@ class Vocabulary:
 
     @property
     def words(self) -> list[str]:
-        return list(dict.fromkeys(w for p in self.grammar for w in p.split()))
+        return list(dict.fromkeys(w for p in self.grammar + self.sentences for w in p.split()))
 
     @property
     def wake_words(self) -> frozenset[str]:
@@ -92,15 +94,19 @@ class Vocabulary:
         unknown = [w for w in self.words if not known(w)]
         missing = set(unknown)
         keep = lambda ps: tuple(p for p in ps if not missing.intersection(p.split()))  # noqa: E731
-        return Vocabulary(keep(self.phrases), keep(self.wake)), unknown
+        sentences = tuple(s for s in self.sentences if all(known(w) for w in s.split()))
+        return Vocabulary(keep(self.phrases), keep(self.wake), sentences), unknown
 
     def arpa(self) -> str:
-        """A back-off trigram LM (ARPA text) over the grammar: any sequence of phrases is allowed."""
+        """A back-off trigram LM (ARPA text): any sequence of phrases is allowed, and the word
+        orders of the sentences (said after a wake phrase or alone) are preferred."""
         if not self.grammar:
             raise ValueError("no phrases to build a language model from")
         from pocketsphinx.lm import ArpaBoLM  # pure Python; the import pulls in the decoder
 
-        lm = ArpaBoLM(text="\n".join(self.grammar), add_start=True)
+        woken = [f"{self.wake[i % len(self.wake)]} {s}" for i, s in enumerate(self.sentences[::2])] \
+            if self.wake else []
+        lm = ArpaBoLM(text="\n".join([*self.grammar, *self.sentences, *woken]), add_start=True)
         lm.compute()
         out = io.StringIO()
         lm.write(out)
