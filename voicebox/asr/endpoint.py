@@ -5,10 +5,18 @@ The Endpointer sees one VAD speech probability per frame and owns the state mach
 Speech starts when `min_speech_s` of frames in a row are voiced (a click or a cough
 tail is not a command); a frame counts as silence only below the threshold minus a
 hysteresis margin, so words with weak voicing do not end a command early.
+
+Background talk (a television, people nearby) is speech to the VAD, so after the command
+it never hears silence and the command runs on to `max_command_s`, collecting the room's
+words. The speaker is nearer than the room: once the command has started, a frame more
+than `end_drop_db` below the command's own level (the 90th percentile of its voiced
+frames) counts as silence too, whatever the VAD says. On clean commands no stretch of
+real speech stays that far below its level for as long as `silence_ms` (tools/bench_spoken.py).
 """
 from __future__ import annotations
 
 import enum
+import math
 from typing import TYPE_CHECKING, Literal
 
 from voicebox.audio import FRAME_S
@@ -20,6 +28,8 @@ Reason = Literal["silence", "max_length", "no_speech"]
 
 HYSTERESIS = 0.15  # Silero's own recommendation: silence below threshold - 0.15
 MIN_SPEECH_S = 0.16  # two frames: shorter bursts are clicks, not words
+MIN_LEVELS = 3       # voiced frames before the command's level is trusted
+MAX_LEVELS = 150     # 12 s of frames: the level of a command is known long before
 
 
 class State(enum.Enum):
@@ -46,18 +56,23 @@ class Endpointer:
         self.speech_end: float | None = None  # end of the last voiced frame
         self._run = 0                        # voiced frames in a row while waiting
         self._quiet = 0.0                    # trailing silence so far
+        self._levels: list[float] = []       # dBFS of the command's voiced frames
 
     @property
     def hearing(self) -> bool:
         """True once speech has started (until the endpoint)."""
         return self.state is not State.WAITING
 
-    def update(self, probability: float) -> Reason | None:
-        """Account one frame with this speech probability; the reason when the command is over."""
+    def update(self, probability: float, level_db: float | None = None) -> Reason | None:
+        """Account one frame with this speech probability (and level, dBFS, when known);
+        the reason when the command is over."""
         s = self.settings
         self.elapsed += self.frame_s
-        voiced = probability >= s.vad_threshold
-        quiet = probability < s.vad_threshold - HYSTERESIS
+        drowned = self._below_command(level_db)
+        voiced = probability >= s.vad_threshold and not drowned
+        quiet = probability < s.vad_threshold - HYSTERESIS or drowned
+        if voiced and level_db is not None and len(self._levels) < MAX_LEVELS:
+            self._levels.append(level_db)
         if self.state is State.WAITING:
             self._run = self._run + 1 if voiced else 0
             if voiced and self._run * self.frame_s >= max(self.min_speech_s, self.frame_s) - 1e-9:
@@ -78,3 +93,19 @@ class Endpointer:
         if self.elapsed >= s.max_command_s - 1e-9:
             return "max_length" if self.hearing else "no_speech"
         return None
+
+    def _below_command(self, level_db: float | None) -> bool:
+        """Whether a frame is far below the level of the command heard so far (see the module doc)."""
+        drop = self.settings.end_drop_db
+        if level_db is None or drop <= 0 or self.state is State.WAITING or len(self._levels) < MIN_LEVELS:
+            return False
+        ordered = sorted(self._levels)
+        return level_db < ordered[int(0.9 * (len(ordered) - 1))] - drop
+
+
+def level_db(frame) -> float:
+    """A frame's level in dBFS (int16 full scale)."""
+    import numpy as np
+
+    power = float(np.mean(np.square(frame, dtype=np.float64))) / 32768.0 ** 2
+    return 10.0 * math.log10(power + 1e-12)

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 
 from voicebox.asr.base import AsrError, Recognizer, Transcript, as_int16
-from voicebox.asr.endpoint import Endpointer, Reason
+from voicebox.asr.endpoint import Endpointer, Reason, level_db
 from voicebox.audio import FRAME, RATE
 from voicebox.errors import VoiceboxError
 
@@ -156,7 +156,7 @@ class Listener:
         frame = as_int16(frame)
         decoder.audio.put(frame)
         self._t += len(frame) / RATE
-        reason = self.endpointer.update(self.vad.probability(frame))
+        reason = self.endpointer.update(self.vad.probability(frame), level_db(frame))
         return None if reason is None else self._end(reason)
 
     def _end(self, reason: Reason) -> Endpoint:
