@@ -170,7 +170,8 @@ class FakeUnderstander:
     def set_llm_enabled(self, on: bool) -> None:
         self.llm_enabled = on
 
-    def parse(self, text: str, lang: str | None = None) -> FakeParse:
+    def parse(self, text: str, lang: str | None = None, words=None) -> FakeParse:
+        self.heard = words    # what the runner passed on from the recogniser
         if self.fail is not None:
             raise self.fail
         if "lamp" in text:

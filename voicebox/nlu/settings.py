@@ -79,6 +79,9 @@ class Understanding:
     defect_components: dict[str, tuple[str, ...]] = field(default_factory=dict)
     min_confidence: float = field(default=0.6, metadata={"range": (0.0, 1.0)})
     llm_fallback: Literal["unsure", "nothing", "off"] = "unsure"
+    # risky actions (heard.py): device -> action -> the verb classes that may do it without a question
+    confirm: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    confirm_min_confidence: float = field(default=0.5, metadata={"range": (0.0, 1.0)})  # word confidence
 
 
 def validate(vocab: Vocabulary, und: Understanding, areas: tuple[Area, ...],
@@ -124,6 +127,10 @@ def validate(vocab: Vocabulary, und: Understanding, areas: tuple[Area, ...],
         if defect not in vocab.defects or any(c not in vocab.components for c in comps):
             raise ConfigError(f"{where}: understanding.defect_components.{defect}: "
                               "expects a vocabulary defect mapped to vocabulary components")
+    for device, actions in und.confirm.items():
+        if device not in vocab.devices or any(a not in vocab.actions for a in actions):
+            raise ConfigError(f"{where}: understanding.confirm.{device}: expects a vocabulary device "
+                              "mapped to vocabulary actions and the verbs that may trigger them")
     for attr, bounds in und.ranges.items():
         if len(bounds) != 2 or bounds[0] > bounds[1]:
             raise ConfigError(f"{where}: understanding.ranges.{attr}: expected [low, high]")

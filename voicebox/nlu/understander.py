@@ -20,10 +20,12 @@ values it set, so "a bit darker" moves from the last brightness and the reply sa
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol, Sequence
 
 from voicebox.nlu.commands import Draft
+from voicebox.nlu.heard import (evidence, heard_confidence, heard_scale, needs_confirmation, question,
+                                token_confidences)
 from voicebox.nlu.itemschema import validate_item
 from voicebox.nlu.replies import Replier
 from voicebox.nlu.rules import Rules, RulesResult
@@ -98,7 +100,10 @@ class Understander:
         detected = detect_language(text)
         return detected if detected in langs else self.profile.profile.default_language
 
-    def parse(self, text: str, lang: str | None = None) -> Parse:
+    def parse(self, text: str, lang: str | None = None,
+              words: Sequence[tuple[str, float]] | None = None) -> Parse:
+        """`words`: the recogniser's (word, confidence) for `text`, when it was heard rather than
+        typed; items are then weighed by how well their words were heard (heard.py)."""
         start = time.perf_counter()
         lang = self.language(text, lang)
         if not text.strip():
@@ -109,12 +114,14 @@ class Understander:
         llm_items = self._ask_llm(text, lang) if self._wants_llm(found) else None
         if llm_items:
             drafts, path = [Draft(dict(i), float(i.get("confidence", 0.5))) for i in llm_items], "llm"
+        drafts, held = self._weigh(drafts, found.tags if path == "rules" else [], text, lang, words)
         items, replies = self._finish(drafts, lang)
         replier = Replier(self.rules(lang).lex)
-        reply = replier.join(replies) if items else replier.for_nothing(found.partial, found.content)
+        replies += [question(replier, item) for item in held]
+        reply = replier.join(replies) if items or held else replier.for_nothing(found.partial, found.content)
         path = path if items else "none"
         extra = {"rules_items": self._gated(found.drafts), "llm_used": llm_items is not None,
-                 "rules_ms": rules_ms}
+                 "rules_ms": rules_ms, "confirm": held}
         return Parse(text, tuple(items), reply, path, (time.perf_counter() - start) * 1000, lang, extra)
 
     def _wants_llm(self, found: RulesResult) -> bool:
@@ -134,6 +141,20 @@ class Understander:
         if not self.llm.loaded:
             self.llm.load()
         return list(self.llm.parse(text, lang) or [])
+
+    def _weigh(self, drafts: list[Draft], tags: list, text: str, lang: str,
+               words: Sequence[tuple[str, float]] | None) -> tuple[list[Draft], list[dict]]:
+        """Drafts scaled by how well their evidence was heard, and the risky ones held back to ask."""
+        confidences = token_confidences(self.rules(lang).tokens(text), words) if words else None
+        kept, held = [], []
+        for d in drafts:
+            tags_of = evidence(d.item, tags, self.profile)
+            heard = heard_confidence(tags_of, confidences)
+            if needs_confirmation(d.item, tags_of, heard, self.profile):
+                held.append(d.item)
+            else:
+                kept.append(d if heard is None else replace(d, confidence=d.confidence * heard_scale(heard)))
+        return kept, held
 
     def _gated(self, drafts: list[Draft]) -> list[dict]:
         """The template path's items as they would leave, without touching the session state."""

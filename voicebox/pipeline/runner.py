@@ -155,8 +155,10 @@ class Runner:
 
     def _understand(self, endpoint: Endpoint) -> None:
         text = endpoint.transcript.text
+        # how well each word was heard weighs the items and holds back risky ones (docs/understanding.md)
+        words = [(w.text, w.confidence) for w in getattr(endpoint.transcript, "words", ())]
         with stage("nlu"):
-            parse = self.stages.understander.parse(text, self.lang)
+            parse = self.stages.understander.parse(text, self.lang, words=words or None)
         self.power.release("llm", self.t)
         tail_ms = _tail_ms(endpoint, self.t)
         ms = (time.perf_counter() - self._heard_at) * 1000

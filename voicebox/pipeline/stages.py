@@ -63,7 +63,10 @@ class Parse(Protocol):
 
 
 class Understander(Protocol):
-    def parse(self, text: str, lang: str | None = None) -> Parse: ...
+    """`words`: the recogniser's (word, confidence) pairs of `text`, when it has them."""
+
+    def parse(self, text: str, lang: str | None = None,
+              words: Sequence[tuple[str, float]] | None = None) -> Parse: ...
 
 
 class Outbox(Protocol):
