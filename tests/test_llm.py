@@ -94,6 +94,27 @@ def test_the_grammar_admits_only_allow_listed_values(parser):
         " light": True, " climate": True, " drone": False, " toaster": False, " ultrasound": False}
 
 
+def test_the_grammar_gives_each_device_only_its_own_actions(parser):
+    import llama_cpp
+
+    p = parser("smart_home")
+    llm = p._llm
+    allowed = {}
+    for device in ("light", "vacuum"):
+        sampler = decode.GrammarSampler(llama_cpp, llama_cpp.llama_model_get_vocab(llm.model), p.grammar)
+        try:
+            for token in llm.tokenize(f" command {device}".encode(), add_bos=False):
+                sampler.accept(token)
+            words = [" turn", " start", " lock", " set"]
+            ids = np.array([llm.tokenize(w.encode(), add_bos=False)[0] for w in words])
+            allowed[device] = dict(zip(words, sampler.allowed(ids, np.zeros(len(ids), dtype=np.float32)).tolist()))
+        finally:
+            sampler.close()
+    # a light cannot start ([vocabulary.device_actions]); a vacuum does
+    assert allowed["light"] == {" turn": True, " start": False, " lock": False, " set": True}
+    assert allowed["vacuum"] == {" turn": False, " start": True, " lock": False, " set": False}
+
+
 def test_a_request_from_another_profile_yields_no_foreign_item(parser):
     p = parser("smart_home")
     vocab = p.profile.vocabulary

@@ -147,3 +147,50 @@ def test_every_prompt_example_survives_a_round_trip_through_its_line(store, name
     for example in prof.llm.examples:
         items = [dict(item) for item in example.items]
         assert grammar.read(grammar.render(items, schema), schema) == items, example.text
+
+
+PER_DEVICE = Vocabulary(
+    kinds=("device_command",), devices=("light", "vacuum", "lock"),
+    actions=("turn_on", "turn_off", "set", "start", "lock", "unlock"), attributes=("brightness", "color"),
+    device_actions={"light": ("turn_on", "turn_off", "set"), "lock": ("lock", "unlock")},
+    device_attributes={"light": ("brightness", "color"), "lock": ()})
+
+
+@pytest.mark.parametrize("device, action, attribute, ok", [
+    ("light", "turn_on", None, True),
+    ("light", "set", "brightness", True),
+    ("light", "start", None, False),       # a light cannot start
+    ("lock", "set", None, False),
+    ("lock", "lock", "brightness", False),  # a lock has no brightness
+    ("vacuum", "start", None, True),         # not listed: every action of the profile
+])
+def test_the_gate_allows_each_device_only_its_own_actions_and_attributes(device, action, attribute, ok):
+    item = {"kind": "device_command", "device": device, "action": action, "attribute": attribute,
+            "confidence": 0.9}
+    assert (validate_item(item, PER_DEVICE) is not None) == ok
+
+
+def test_the_grammar_gives_each_device_its_own_actions():
+    from voicebox.nlu import grammar
+
+    schema = json_schema(_Profile(PER_DEVICE))
+    rules = grammar.gbnf(schema)
+    line = next(r for r in rules.splitlines() if r.startswith("command-item ::="))
+    assert '"light" " " command-action-light' in line and '"lock" " " command-action-lock' in line
+    assert 'command-action-light ::= "set" | "turn off" | "turn on"' in rules
+    assert "command-attribute-lock" not in rules and "(\" attribute: \" command-attribute-light)?" in line
+    assert '"vacuum" " " command-action ' in line  # not narrowed: the profile's list
+    items = [{"kind": "device_command", "device": "light", "action": "set", "attribute": "color"}]
+    assert grammar.read(grammar.render(items, schema), schema) == items
+
+
+def test_a_per_device_list_outside_the_allow_list_is_a_config_error():
+    from voicebox.errors import ConfigError
+    from voicebox.nlu.settings import Understanding, validate
+
+    bad = Vocabulary(devices=("light",), actions=("turn_on",), device_actions={"light": ("start",)})
+    with pytest.raises(ConfigError, match="device_actions.light"):
+        validate(bad, Understanding(), (), (), ("en",), "p.toml")
+    bad = Vocabulary(devices=("light",), actions=("turn_on",), device_actions={"fan": ("turn_on",)})
+    with pytest.raises(ConfigError, match="device_actions.fan"):
+        validate(bad, Understanding(), (), (), ("en",), "p.toml")

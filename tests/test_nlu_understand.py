@@ -38,6 +38,12 @@ def fields(item: dict, *names: str) -> tuple:
     ("drone", "yaw clockwise 30 degrees", ("drone", "rotate", None)),
     ("drone", "一键返航", ("drone", "return_home", None)),
     ("ultrasound", "switch to PW", ("ultrasound", "set", None)),
+    # what each device can do ([vocabulary.device_actions]): a light or a fan that is started
+    # is turned on; a vacuum or the music starts
+    ("smart_home", "start the kitchen light", ("light", "turn_on", "kitchen")),
+    ("smart_home", "开始吊扇", ("fan", "turn_on", "ceiling fan")),
+    ("smart_home", "start the vacuum", ("vacuum", "start", None)),
+    ("smart_home", "start the music", ("media_player", "start", None)),
 ])
 def test_device_commands_from_templates(name, text, expected):
     parsed = understand(name, text)
@@ -102,6 +108,7 @@ def test_several_defects_share_the_spoken_asset():
     ("power_line", "everything looks fine on tower 8"), ("power_line", "12号塔没什么问题"),
     ("drone", "flip upside down"), ("drone", "电量不够了"), ("drone", "don't land yet"),
     ("ultrasound", "take a deep breath and hold it"), ("ultrasound", "删除上一张图"),
+    ("smart_home", "pause the kitchen light"), ("smart_home", "mute the bedroom lamp"),  # not what a light does
 ])
 def test_chatter_negations_and_unsupported_requests_give_nothing(name, text):
     assert understand(name, text).items == ()

@@ -182,16 +182,16 @@ def _bare_direction(tags: list[Tag]) -> bool:
 
 
 def action_for(cls: str, device: str, profile, said: tuple = ()) -> str | None:
-    """The canonical action a verb class means for `device`, if the profile allows one.
+    """The canonical action a verb class means for `device`, if the device can do it.
 
     `said` are the unit and attribute of the clause, which may decide first: a move by
     degrees or of the heading is a rotation (`[understanding.verbs.degree]`).
     """
-    verbs = profile.understanding.verbs
+    verbs, allowed = profile.understanding.verbs, profile.vocabulary.actions_of(device)
     for table in [*(verbs.get(k, {}) for k in said if k), verbs.get(device, {}), verbs.get("*", {})]:
-        if cls in table:
+        if table.get(cls) in allowed:  # the first meaning this device has: a light does not start
             return table[cls]
-    return cls if cls in profile.vocabulary.actions else None
+    return cls if cls in allowed else None
 
 
 def _one(cls: str, device: str, target: str | None, attr: str | None, nums: list[Number],
@@ -200,10 +200,11 @@ def _one(cls: str, device: str, target: str | None, attr: str | None, nums: list
     num = nums[0] if nums else None
     action = action_for(cls, device, profile, (num.unit if num else None, attr))
     value: Any = values[0].get("value") if values else None
-    if action in RELATIVE and num is not None and num.marker == "to" and "set" in vocab.actions:
+    settable = "set" in vocab.actions_of(device)
+    if action in RELATIVE and num is not None and num.marker == "to" and settable:
         action = "set"
     if (action not in RELATIVE + MOVES and (value is not None or num is not None) or isinstance(value, str)) \
-            and "set" in vocab.actions:
+            and settable:
         action = "set"  # "turn up colour doppler" sets the mode: a named value is never a step
     if action is None:
         return None

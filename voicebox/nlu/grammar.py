@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 TAGS = {"device_command": "command", "defect_report": "defect", "query": "query"}
 FILLED = ("kind", "confidence", "question")
@@ -50,6 +50,9 @@ class Form:
     kind: str
     tag: str
     fields: tuple[Field, ...]
+    # the first field's value -> field -> its own choices (the schema's if/then: what a
+    # light can do is not what a lock can do)
+    narrow: tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...] = ()
 
 
 def forms(schema: dict) -> tuple[Form, ...]:
@@ -63,7 +66,19 @@ def forms(schema: dict) -> tuple[Form, ...]:
         # required fields first: they are written positionally, the optional ones as key=value
         fields = sorted((f for f in fields if f is not None), key=lambda f: not f.required)
         if all(_producible(f) for f in fields if f.required):
-            out.append(Form(kind, TAGS[kind], tuple(f for f in fields if _producible(f))))
+            out.append(Form(kind, TAGS[kind], tuple(f for f in fields if _producible(f)),
+                            _narrowing(branch.get("allOf", ()))))
+    return tuple(out)
+
+
+def _narrowing(conditions) -> tuple:
+    """`if key == value then field in enum` conditions of a branch, by value."""
+    out = []
+    for cond in conditions:
+        (_, test), = cond["if"]["properties"].items()
+        then = tuple((name, tuple(v for v in prop["enum"] if v is not None))
+                     for name, prop in cond["then"]["properties"].items())
+        out.append((test["const"], then))
     return tuple(out)
 
 
@@ -96,13 +111,41 @@ def gbnf(schema: dict) -> str:
              f"number ::= {_GBNF_NUMBER}",
              f"asset-id ::= {_GBNF_ASSET_ID}"]
     for form in kinds:
-        parts = [_lit(form.tag)]
-        for f in form.fields:
-            rule = f"{form.tag}-{f.name.replace('_', '-')}"
-            rules.append(f"{rule} ::= {_alternatives(f)}")
-            parts.append(f'" " {rule}' if f.required else f'(" {f.name}: " {rule})?')
-        rules.append(f"{form.tag}-item ::= " + " ".join(parts))
+        rules += _form_rules(form)
     return "\n".join(rules) + "\n"
+
+
+def _form_rules(form: Form) -> list[str]:
+    """The item rule of one kind and its field rules; with narrowing, one branch per value of
+    the first field, each with its own rules for the fields it narrows."""
+    rules = [f"{_rule(form, f)} ::= {_alternatives(f)}" for f in form.fields]
+    if not form.narrow:
+        return rules + [f"{form.tag}-item ::= {_lit(form.tag)} " + _sequence(form, form.fields)]
+    key, narrow, variants = form.fields[0], dict(form.narrow), []
+    for value in sorted(key.choices):
+        own, fields = dict(narrow.get(value, ())), []
+        for f in form.fields[1:]:
+            if f.name in own:
+                f = replace(f, name=f"{f.name}:{value}", choices=own[f.name])
+                if not _producible(f):
+                    continue  # a switch has no attribute to write
+                rules.append(f"{_rule(form, f)} ::= {_alternatives(f)}")
+            fields.append(f)
+        variants.append(f'" " {_lit(spoken(value))} ' + _sequence(form, tuple(fields)))
+    return rules[1:] + [f"{form.tag}-item ::= {_lit(form.tag)} (" + " | ".join(variants) + ")"]
+
+
+def _rule(form: Form, f: Field) -> str:
+    return f"{form.tag}-" + re.sub(r"[^a-z0-9]+", "-", f.name.lower()).strip("-")
+
+
+def _sequence(form: Form, fields: tuple[Field, ...]) -> str:
+    """The fields in order: required ones after a space, optional ones as `name: value`."""
+    parts = []
+    for f in fields:
+        name = f.name.split(":")[0]
+        parts.append(f'" " {_rule(form, f)}' if f.required else f'(" {name}: " {_rule(form, f)})?')
+    return " ".join(parts)
 
 
 def _alternatives(f: Field) -> str:

@@ -70,7 +70,19 @@ def _device_schema(vocab: Vocabulary, targets: list[str]) -> dict:
     if vocab.directions:
         props["direction"] = _nullable_enum(vocab.directions)
     props["confidence"] = _confidence()
-    return _object("device_command", props, ("device", "action", "confidence"))
+    branch = _object("device_command", props, ("device", "action", "confidence"))
+    narrowed = [_per_device(vocab, d) for d in vocab.devices
+                if d in vocab.device_actions or d in vocab.device_attributes]
+    if narrowed:
+        branch["allOf"] = narrowed
+    return branch
+
+
+def _per_device(vocab: Vocabulary, device: str) -> dict:
+    """What one device type can do and has: a light turns on, it does not start."""
+    return {"if": {"properties": {"device": {"const": device}}, "required": ["device"]},
+            "then": {"properties": {"action": {"enum": list(vocab.actions_of(device))},
+                                    "attribute": _nullable_enum(vocab.attributes_of(device))}}}
 
 
 def _defect_schema(vocab: Vocabulary) -> dict:
@@ -117,10 +129,11 @@ def validate_item(item: Any, vocabulary: Vocabulary) -> dict | None:
 
 
 def _check_device(item: dict, v: Vocabulary) -> dict:
-    return {"device": _enum(item.get("device"), v.devices),
+    device = _enum(item.get("device"), v.devices)  # its own actions and attributes: a light cannot start
+    return {"device": device,
             "target": _text(item.get("target"), required=False),
-            "action": _enum(item.get("action"), v.actions),
-            "attribute": _enum(item.get("attribute"), v.attributes, required=False),
+            "action": _enum(item.get("action"), v.actions_of(device)),
+            "attribute": _enum(item.get("attribute"), v.attributes_of(device), required=False),
             "value": _value(item.get("value"), v.values),
             "unit": _enum(item.get("unit"), v.units, required=False),
             "direction": _enum(item.get("direction"), v.directions, required=False)}

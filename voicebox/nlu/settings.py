@@ -34,6 +34,16 @@ class Vocabulary:
     defects: tuple[str, ...] = ()
     asset_types: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
+    # per device type: what it can do and what it has ("a light cannot start"); a device
+    # not listed may take every action / attribute above
+    device_actions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    device_attributes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def actions_of(self, device: str) -> tuple[str, ...]:
+        return self.device_actions.get(device, self.actions)
+
+    def attributes_of(self, device: str) -> tuple[str, ...]:
+        return self.device_attributes.get(device, self.attributes)
 
 
 @dataclass(frozen=True)
@@ -90,6 +100,7 @@ def validate(vocab: Vocabulary, und: Understanding, areas: tuple[Area, ...],
     for i, kind in enumerate(vocab.kinds):
         if kind not in KINDS:
             raise ConfigError(f"{where}: vocabulary.kinds[{i}]: {kind!r} is not one of {', '.join(KINDS)}")
+    _validate_per_device(vocab, where)
     area_names = {a.name for a in areas}
     for i, ent in enumerate(entities):
         if ent.device not in vocab.devices:
@@ -109,9 +120,9 @@ def validate(vocab: Vocabulary, und: Understanding, areas: tuple[Area, ...],
             raise ConfigError(f"{where}: understanding.verbs.{device}: not in vocabulary.devices, "
                               "attributes or units")
         for verb, action in table.items():
-            if action not in vocab.actions:
+            if action not in (vocab.actions_of(device) if device in vocab.devices else vocab.actions):
                 raise ConfigError(f"{where}: understanding.verbs.{device}.{verb}: "
-                                  f"{action!r} is not in vocabulary.actions")
+                                  f"{action!r} is not in vocabulary.actions (of that device)")
     for key, device in und.device_hints.items():
         if device not in vocab.devices:
             raise ConfigError(f"{where}: understanding.device_hints.{key}: {device!r} is not in vocabulary.devices")
@@ -134,3 +145,15 @@ def validate(vocab: Vocabulary, und: Understanding, areas: tuple[Area, ...],
     for attr, bounds in und.ranges.items():
         if len(bounds) != 2 or bounds[0] > bounds[1]:
             raise ConfigError(f"{where}: understanding.ranges.{attr}: expected [low, high]")
+
+
+def _validate_per_device(vocab: Vocabulary, where: str) -> None:
+    for key, table, allowed in (("device_actions", vocab.device_actions, vocab.actions),
+                                ("device_attributes", vocab.device_attributes, vocab.attributes)):
+        for device, names in table.items():
+            if device not in vocab.devices:
+                raise ConfigError(f"{where}: vocabulary.{key}.{device}: not in vocabulary.devices")
+            wrong = [n for n in names if n not in allowed]
+            if wrong:
+                raise ConfigError(f"{where}: vocabulary.{key}.{device}: {wrong[0]!r} is not in "
+                                  f"vocabulary.{key.split('_')[1]}")
