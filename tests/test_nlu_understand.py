@@ -353,3 +353,30 @@ def test_to_dict_is_exactly_the_contract_parse_object():
     item = parsed.items[0]
     assert list(item) == ["kind", "device", "target", "action", "attribute", "value", "unit", "confidence"]
     assert 0 <= item["confidence"] <= 1
+
+
+@pytest.mark.parametrize("text", [
+    "离起飞点还有多远", "离降落点还有多远", "现在距离返航点多远",
+    "how far are we from the take-off point", "what's the distance to the landing spot",
+    "how far is the home point",
+])
+def test_a_question_about_a_place_named_after_an_action_is_a_query_not_the_action(text):
+    parsed = understand("drone", text)
+    assert [(i["kind"], i["topic"]) for i in parsed.items] == [("query", "distance")]
+
+
+@pytest.mark.parametrize("text", [
+    "起飞点有人", "降落点有障碍物", "我们离起飞点很近了", "起飞还有多久",
+    "the take-off point is clear", "there are people at the landing spot",
+])
+def test_a_place_named_after_an_action_does_not_do_it(text):
+    assert understand("drone", text).items == ()
+
+
+@pytest.mark.parametrize("text, action", [
+    ("回到起飞点", "return_home"), ("飞回起飞点", "return_home"), ("return to home point", "return_home"),
+    ("fly to the home point", "return_home"), ("go back to the takeoff point", "return_home"),
+    ("land at the landing spot", "land"),
+])
+def test_going_to_such_a_place_still_does(text, action):
+    assert [i["action"] for i in understand("drone", text).items] == [action]

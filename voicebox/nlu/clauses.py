@@ -49,7 +49,7 @@ def split(tags: list[Tag], lang: str) -> list[list[Tag]]:
                 pieces.append([])
         else:
             pieces[-1].append(t)
-    pieces = [p for p in pieces if has_content(p) or any(t.role in QUESTION_ROLES for t in p)]
+    pieces = _asks_about_before([p for p in pieces if has_content(p) or any(t.role in QUESTION_ROLES for t in p)])
     if len(pieces) < 2:
         return pieces
     forward = lang == "zh"
@@ -70,6 +70,19 @@ def split(tags: list[Tag], lang: str) -> list[list[Tag]]:
         else:
             merged.append(pending)
     return merged
+
+
+def _asks_about_before(pieces: list[list[Tag]]) -> list[list[Tag]]:
+    """A piece that is nothing but a question word asks about the piece before it: "离起飞点 |
+    还有 | 多远", "起飞还有多久", "… and how far?" are one question, not a command and a question."""
+    out: list[list[Tag]] = []
+    for piece in pieces:
+        bare = all(t.role in QUESTION_ROLES + ("filler", "stopword") for t in piece) and not has_content(piece)
+        if bare and out:
+            out[-1] = out[-1] + piece
+        else:
+            out.append(piece)
+    return out
 
 
 def _joined(first: list[Tag], second: list[Tag]) -> list[Tag]:
