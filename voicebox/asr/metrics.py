@@ -41,6 +41,26 @@ def edit_distance(ref: list[str], hyp: list[str]) -> int:
     return row[-1]
 
 
+def aligned_hits(ref: list[str], hyp: list[str]) -> list[bool]:
+    """For each hypothesis word, whether a minimum-edit alignment matches it to the same reference word."""
+    rows = [list(range(len(hyp) + 1))]
+    for i, r in enumerate(ref, 1):
+        row = [i]
+        for j, h in enumerate(hyp, 1):
+            row.append(min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (r != h)))
+        rows.append(row)
+    hits, i, j = [False] * len(hyp), len(ref), len(hyp)
+    while i > 0 and j > 0:
+        if rows[i][j] == rows[i - 1][j - 1] + (ref[i - 1] != hyp[j - 1]):
+            hits[j - 1] = ref[i - 1] == hyp[j - 1]
+            i, j = i - 1, j - 1
+        elif rows[i][j] == rows[i - 1][j] + 1:
+            i -= 1
+        else:
+            j -= 1
+    return hits
+
+
 def wer(pairs: list[tuple[str, str]], language: str = "en") -> float:
     """Corpus word error rate of (reference, hypothesis) pairs: total errors / reference words."""
     errors = words = 0
