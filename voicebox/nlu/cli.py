@@ -68,6 +68,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--no-llm", action="store_true", help="templates only")
     e.add_argument("--json", action="store_true", help="print the figures as JSON")
     e.add_argument("--failures", action="store_true", help="also list every utterance that was wrong")
+    e.add_argument("--llm-always", action="store_true",
+                   help="ask the LLM about every utterance (measures the LLM path and its grounding)")
     e.set_defaults(func=run_eval)
 
 
@@ -111,7 +113,8 @@ def run_parse(args: argparse.Namespace) -> int:
 
 
 def score(cases: list[evaluate.Case], no_llm: bool,
-          each: Callable[[evaluate.Outcome], None] | None = None) -> list[evaluate.Outcome]:
+          each: Callable[[evaluate.Outcome], None] | None = None,
+          llm_always: bool = False) -> list[evaluate.Outcome]:
     """One Outcome per labelled case (evaluate.py), each parsed as a session of its own;
     `each(outcome)` is called after every case (progress bars)."""
     from voicebox.nlu import evaluate
@@ -121,6 +124,7 @@ def score(cases: list[evaluate.Case], no_llm: bool,
         if case.profile not in unders:
             unders[case.profile] = understander(case.profile, no_llm)
             unders[case.profile].load()
+            unders[case.profile].llm_always = llm_always
         und = unders[case.profile]
         und.reset()  # each labelled utterance is a session of its own
         start = time.perf_counter()
@@ -129,7 +133,9 @@ def score(cases: list[evaluate.Case], no_llm: bool,
         outcomes.append(evaluate.Outcome(
             case, evaluate.items_match(case.items, parsed.extra["rules_items"]),
             evaluate.items_match(case.items, parsed.items), parsed.path, parsed.extra["llm_used"],
-            parsed.extra["rules_ms"], total, list(parsed.items)))
+            parsed.extra["rules_ms"], total, list(parsed.items),
+            evaluate.llm_answer(case, parsed.extra["llm_items"]),
+            evaluate.llm_answer(case, parsed.extra["llm_grounded"])))
         if each is not None:
             each(outcomes[-1])
     return outcomes
@@ -143,7 +149,7 @@ def run_eval(args: argparse.Namespace) -> int:
         cases = [c for c in cases if c.profile == args.profile]
     if not cases:
         raise BadInputError("no labelled utterances to score")
-    outcomes = score(cases, args.no_llm)
+    outcomes = score(cases, args.no_llm, llm_always=args.llm_always)
     figures = evaluate.report(outcomes)
     if args.failures:
         for o in outcomes:

@@ -39,6 +39,17 @@ class Outcome:
     rules_ms: float
     total_ms: float
     got: list[dict] = field(default_factory=list)
+    # what the LLM path answered, before and after grounding (grounding.py): "right" or "wrong"
+    # when it gave items, "none" when it gave none, None when it was not asked
+    llm_raw: str | None = None
+    llm_grounded: str | None = None
+
+
+def llm_answer(case: Case, items: list[dict] | None) -> str | None:
+    """"right"/"wrong" for the items the LLM path gave, "none" for none, None if not asked."""
+    if items is None:
+        return None
+    return "none" if not items else "right" if items_match(case.items, items) else "wrong"
 
 
 def item_matches(expected: dict, got: dict) -> bool:
@@ -131,6 +142,8 @@ def summary(outcomes: list[Outcome]) -> dict:
         "total_ms_p95": round(percentile([o.total_ms for o in outcomes], 95), 2),
         "llm_ms_p50": round(percentile([o.total_ms for o in llm], 50), 1) if llm else None,
         "llm_ms_p95": round(percentile([o.total_ms for o in llm], 95), 1) if llm else None,
+        "llm_items": {stage: {a: sum(getattr(o, stage) == a for o in llm) for a in ("right", "wrong", "none")}
+                      for stage in ("llm_raw", "llm_grounded")},
     }
 
 
@@ -162,6 +175,11 @@ def table(figures: dict) -> str:
         rows.append(f"{name:24} {s['n']:>5} {s['templates_accuracy']:>9.1%} {s['combined_accuracy']:>9.1%} "
                     f"{s['llm_calls']:>6} {llm_acc:>8} {s['templates_ms_p50']:>7.2f}ms "
                     f"{s['templates_ms_p95']:>7.2f}ms {s['total_ms_p95']:>7.1f}ms")
+    answers = figures["overall"]["llm_items"]
+    if figures["overall"]["llm_calls"]:
+        raw, kept = answers["llm_raw"], answers["llm_grounded"]
+        rows.append(f"LLM path answers (right / wrong / none): before grounding {raw['right']} / "
+                    f"{raw['wrong']} / {raw['none']}, after {kept['right']} / {kept['wrong']} / {kept['none']}")
     if figures["notes"]:
         rows.append("")
         rows.append("by note: " + ", ".join(f"{k} {v['combined_accuracy']:.0%} ({v['n']})"

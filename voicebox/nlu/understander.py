@@ -26,6 +26,7 @@ from typing import Any, Protocol, Sequence
 from voicebox.nlu.commands import Draft
 from voicebox.nlu.heard import (evidence, heard_confidence, heard_scale, needs_confirmation, question,
                                 token_confidences)
+from voicebox.nlu.grounding import Grounding, Phrases
 from voicebox.nlu.itemschema import validate_item
 from voicebox.nlu.replies import Replier
 from voicebox.nlu.rules import Rules, RulesResult
@@ -73,6 +74,8 @@ class Understander:
         self.llm = llm
         self.llm_enabled = llm is not None and profile.llm.enabled
         self._rules: dict[str, Rules] = {}
+        self._phrases: dict[str, Phrases] = {}  # per language, for grounding LLM items
+        self.llm_always = False  # `voicebox eval --llm-always`: ask the LLM about every utterance
 
     def rules(self, lang: str) -> Rules:
         if lang not in self._rules:
@@ -111,7 +114,8 @@ class Understander:
         found = self.rules(lang).parse(text)
         rules_ms = (time.perf_counter() - start) * 1000
         drafts, path = found.drafts, "rules" if found.drafts else "none"
-        llm_items = self._ask_llm(text, lang) if self._wants_llm(found) else None
+        asked = self._ask_llm(text, lang) if self._wants_llm(found) else None
+        llm_items = self._grounded(asked, text, lang, found) if asked is not None else None
         if llm_items:
             drafts, path = [Draft(dict(i), float(i.get("confidence", 0.5))) for i in llm_items], "llm"
         drafts, held = self._weigh(drafts, found.tags if path == "rules" else [], text, lang, words)
@@ -121,11 +125,14 @@ class Understander:
         reply = replier.join(replies) if items or held else replier.for_nothing(found.partial, found.content)
         path = path if items else "none"
         extra = {"rules_items": self._gated(found.drafts), "llm_used": llm_items is not None,
+                 "llm_items": asked, "llm_grounded": llm_items,
                  "rules_ms": rules_ms, "confirm": held}
         return Parse(text, tuple(items), reply, path, (time.perf_counter() - start) * 1000, lang, extra)
 
     def _wants_llm(self, found: RulesResult) -> bool:
         mode = self.profile.understanding.llm_fallback
+        if self.llm_always:
+            return self.llm_enabled
         if not self.llm_enabled or mode == "off" or found.negated or found.declined and not found.drafts:
             # "8号塔一切正常", "don't land": nothing for a model to add; "we should probably land
             # soon", "I turned off the oven": said about the world, not to the device
@@ -141,6 +148,13 @@ class Understander:
         if not self.llm.loaded:
             self.llm.load()
         return list(self.llm.parse(text, lang) or [])
+
+    def _grounded(self, items: list[dict], text: str, lang: str, found: RulesResult) -> list[dict]:
+        """The LLM's items that the utterance's words support (grounding.py); the rest dropped."""
+        if lang not in self._phrases:
+            self._phrases[lang] = Phrases(self.rules(lang).lex)
+        ground = Grounding.of(self.profile, self._phrases[lang], self.rules(lang).tokens(text), found.tags)
+        return [kept for kept in map(ground.check, items) if kept is not None]
 
     def _weigh(self, drafts: list[Draft], tags: list, text: str, lang: str,
                words: Sequence[tuple[str, float]] | None) -> tuple[list[Draft], list[dict]]:
