@@ -44,6 +44,7 @@ def fields(item: dict, *names: str) -> tuple:
     ("smart_home", "开始吊扇", ("fan", "turn_on", "ceiling fan")),
     ("smart_home", "start the vacuum", ("vacuum", "start", None)),
     ("smart_home", "start the music", ("media_player", "start", None)),
+    ("smart_home", "get the vacuum going", ("vacuum", "start", None)),
 ])
 def test_device_commands_from_templates(name, text, expected):
     parsed = understand(name, text)
@@ -401,6 +402,11 @@ def test_to_dict_is_exactly_the_contract_parse_object():
 def test_a_question_about_a_place_named_after_an_action_is_a_query_not_the_action(text):
     parsed = understand("drone", text)
     assert [(i["kind"], i["topic"]) for i in parsed.items] == [("query", "distance")]
+
+
+@pytest.mark.parametrize("text", ["返航点在哪", "is the landing zone clear"])
+def test_a_question_about_such_a_place_alone_is_a_query(text):
+    assert [i["kind"] for i in understand("drone", text).items] == ["query"]
 
 
 @pytest.mark.parametrize("text", [

@@ -95,11 +95,13 @@ def query(tags: list[Tag], profile, text: str) -> Draft | None:
     """A question about something the profile knows, or None (commands, chatter, weather …)."""
     if "query" not in profile.vocabulary.kinds or not is_question(tags):
         return None
-    if not any(k in t.fields for t in tags for k in CONTENT if k not in ("verb", "number", "step")):
+    # a place named after an action ("返航点在哪", "is the landing zone clear") is a thing of the profile
+    place = any(t.role == "place" for t in tags)
+    if not place and not any(k in t.fields for t in tags for k in CONTENT if k not in ("verb", "number", "step")):
         return None
     # a yes/no question ("is that a crack or just a shadow", "did you write down tower 7") is
-    # for the assistant only about a topic it knows or the state of a device
-    if not any(t.role == "question" for t in tags) and \
+    # for the assistant only about a topic it knows, the state of a device or such a place
+    if not any(t.role == "question" for t in tags) and not place and \
             not any(k in t.fields for t in tags for k in ("topic", "device", "entity", "attribute")):
         return None
     # the profile lists its topics most specific first: "normal gallbladder wall" is about the gallbladder
