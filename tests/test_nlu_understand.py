@@ -339,6 +339,7 @@ def test_an_llm_item_the_words_do_not_support_is_dropped(name, text, answer):
     ("smart_home", "turn of the kitchen lite", _command("light", "turn_off", target="kitchen"), "kitchen"),
     ("smart_home", "switch the lamp of", _command("light", "turn_off", target="bedroom"), None),  # target not said
     ("drone", "tak a foto", _command("drone", "capture_photo"), None),
+    ("smart_home", "turn on the front door light", _command("light", "turn_on", target="front door"), None),
     ("smart_home", "把客厅的灯光调暗", _command("light", "decrease", attribute="brightness", target="living room"),
      "living room"),
 ])

@@ -101,7 +101,7 @@ class Grounding:
         direction = item.get("direction")  # "后退二十米" written as a move left is another command
         if direction is not None and direction not in self.said.get("verb", ()) and not self._supports("direction", direction):
             return None
-        if item.get("target") is not None and not self._target(item["target"]):
+        if item.get("target") is not None and not self._target(item["target"], device):
             item["target"] = None
         return item
 
@@ -149,7 +149,10 @@ class Grounding:
     def _verb_classes(self) -> set[str]:
         return {value for key, value in self.phrases.by_value if key == "verb"}
 
-    def _target(self, target: str) -> bool:
+    def _target(self, target: str, device: str) -> bool:
+        """Said (or sounding so), and not a named device of another type: a light is not the front door."""
+        if any(e.name == target and e.device != device for e in self.profile.entities):
+            return False
         if target in self.said.get("area", set()) | self.said.get("entity", set()):
             return True
         return self._supports("area", target) or self._supports("entity", target)
