@@ -144,6 +144,7 @@ def summary(outcomes: list[Outcome]) -> dict:
         "llm_ms_p95": round(percentile([o.total_ms for o in llm], 95), 1) if llm else None,
         "llm_items": {stage: {a: sum(getattr(o, stage) == a for o in llm) for a in ("right", "wrong", "none")}
                       for stage in ("llm_raw", "llm_grounded")},
+        "llm_right_lost": sum(o.llm_raw == "right" and o.llm_grounded != "right" for o in llm),
     }
 
 
@@ -179,7 +180,8 @@ def table(figures: dict) -> str:
     if figures["overall"]["llm_calls"]:
         raw, kept = answers["llm_raw"], answers["llm_grounded"]
         rows.append(f"LLM path answers (right / wrong / none): before grounding {raw['right']} / "
-                    f"{raw['wrong']} / {raw['none']}, after {kept['right']} / {kept['wrong']} / {kept['none']}")
+                    f"{raw['wrong']} / {raw['none']}, after {kept['right']} / {kept['wrong']} / {kept['none']} "
+                    f"({figures['overall']['llm_right_lost']} right answers lost)")
     if figures["notes"]:
         rows.append("")
         rows.append("by note: " + ", ".join(f"{k} {v['combined_accuracy']:.0%} ({v['n']})"

@@ -92,6 +92,8 @@ class Grounding:
         device, action, attr, value = item["device"], item["action"], item.get("attribute"), item.get("value")
         if not (self._device(device) and self._action(device, action, item)):
             return None
+        if action == "set" and value is None:
+            return None  # "set the gain" to nothing is no command
         und = self.profile.understanding
         defaults = {und.default_attribute.get(k) for k in (action, device, item.get("direction") or "")}
         if attr is not None and attr not in defaults and not self._supports("attribute", attr):
@@ -188,7 +190,10 @@ def _english_alike(run: list[str], phrase: str) -> bool:
         return False
     for i in range(len(run) - size + 1):
         heard = " ".join(run[i:i + size])
-        if fuzz.ratio(heard, phrase) >= LOOSE_RATIO or \
-                jellyfish.metaphone(heard.replace(" ", "")) == jellyfish.metaphone(phrase.replace(" ", "")):
+        if fuzz.ratio(heard, phrase) >= LOOSE_RATIO:
+            return True
+        # equal sound keys, for words long enough to have one of their own ("the" is not "thaw")
+        compact = heard.replace(" ", "")
+        if min(len(compact), len(phrase)) >= 4 and jellyfish.metaphone(compact) == jellyfish.metaphone(phrase.replace(" ", "")):
             return True
     return False
