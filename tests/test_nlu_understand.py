@@ -45,6 +45,7 @@ def fields(item: dict, *names: str) -> tuple:
     ("smart_home", "start the vacuum", ("vacuum", "start", None)),
     ("smart_home", "start the music", ("media_player", "start", None)),
     ("smart_home", "get the vacuum going", ("vacuum", "start", None)),
+    ("smart_home", "put the telly on mute", ("media_player", "mute", "tv")),  # "on" before a verb: where
 ])
 def test_device_commands_from_templates(name, text, expected):
     parsed = understand(name, text)

@@ -142,7 +142,9 @@ def _disambiguate(tags: list[Tag]) -> list[Tag]:
     def both(t: Tag) -> bool:
         return "verb" in t.sources and ("device" in t.sources or "attribute" in t.sources)
     out = []
-    for t in tags:
+    for k, t in enumerate(tags):
+        if _preposition(tags, k):  # "put the telly *on* mute", "set the AC on cool": not "on"
+            t = replace(t, fields={f: v for f, v in t.fields.items() if f != "verb"}, sources=t.sources - {"verb"})
         if both(t):
             others = [o for o in tags if o is not t]
             if any("device" in o.fields or "entity" in o.fields for o in others):
@@ -154,6 +156,15 @@ def _disambiguate(tags: list[Tag]) -> list[Tag]:
                             sources=t.sources - {"verb"})
         out.append(t)
     return out
+
+
+def _preposition(tags: list[Tag], k: int) -> bool:
+    """An English "on" right before another verb or a value says where the thing is put."""
+    t = tags[k]
+    if t.text != "on" or k + 1 >= len(tags) or tags[k + 1].start != t.end:
+        return False
+    after = tags[k + 1]
+    return "value" in after.fields or _strong_verb(after) and after.get("verb") != t.get("verb")
 
 
 def _verb(tags: list[Tag]) -> Tag | None:
