@@ -78,6 +78,11 @@ def test_defect_reports_with_dialect_words_assets_and_severity(text, expected):
      [("ultrasound", "increase", "gain", None), ("ultrasound", "increase", "depth", None)]),
     ("drone", "起飞然后上升10米",
      [("drone", "take_off", None, None), ("drone", "move", "altitude", 10)]),
+    # the same verb again, with something new to act on, a direction or a number between
+    ("smart_home", "关灯关电视", [("light", "turn_off", None, None), ("media_player", "turn_off", None, None)]),
+    ("smart_home", "客厅灯调到50%卧室灯调到30%", [("light", "set", "brightness", 50), ("light", "set", "brightness", 30)]),
+    ("smart_home", "空调调到26度风扇调到三档", [("climate", "set", "temperature", 26), ("fan", "set", "speed", 3)]),
+    ("drone", "往前飞十米往左飞五米", [("drone", "move", None, 10), ("drone", "move", None, 5)]),
 ])
 def test_one_utterance_several_items(name, text, expected):
     parsed = understand(name, text)

@@ -41,20 +41,50 @@ class Number:
 
 
 def split_by_verbs(tags: list[Tag], und) -> list[list[Tag]]:
-    """Cut a clause with several different verbs ("起飞上升10米") into one part per verb."""
-    verbs = [k for k, t in enumerate(tags) if _strong_verb(t) and not _particle_of(tags, k)]
-    if len({tags[k].get("verb") for k in verbs}) < 2:
+    """Cut a clause with several verbs ("起飞上升10米", "关灯关电视") into one part per verb."""
+    verbs = [k for k, t in enumerate(tags) if _splits(t) and not _particle_of(tags, k)]
+    if len(verbs) < 2:
         return [tags]
-    parts, start = [], 0
+    cuts = [0]
     for a, b in zip(verbs, verbs[1:]):
-        if tags[a].get("verb") == tags[b].get("verb"):
+        same = tags[a].get("verb") == tags[b].get("verb")
+        if not same and "adjust" in (tags[a].get("verb"), tags[b].get("verb")):
+            continue  # "turn the gain up": a weak verb beside a strong one is one command
+        # the same verb again is a second command when something to act on, a way to go or
+        # a number came between ("关灯关电视", "往前飞十米往左飞五米", "客厅灯调到50%卧室灯调到30%")
+        if same and not any(_said_for(t) for t in tags[a:b]):
             continue
-        before = any(_is_object(t) for t in tags[start:a])
-        cut = a + 1 if before else b
-        parts.append(tags[start:cut])
-        start = cut
-    parts.append(tags[start:])
+        cuts.append(_cut(tags, cuts[-1], a, b))
+    parts = []
+    for start, end in zip(cuts, cuts[1:] + [len(tags)]):
+        part = tags[start:end]
+        if part and start and part[0].start == tags[start - 1].end:
+            part[0] = replace(part[0], lead=True)  # nothing unexplained before it: it leads its part
+        parts.append(part)
     return [p for p in parts if p]
+
+
+def _splits(t: Tag) -> bool:
+    return _strong_verb(t) or t.get("verb") == "adjust" and not t.get("implied")
+
+
+def _said_for(t: Tag) -> bool:
+    return _is_object(t) or "direction" in t.fields or "number" in t.fields
+
+
+def _cut(tags: list[Tag], start: int, a: int, b: int) -> int:
+    """Where the part of verb tags[a] ends and the part of tags[b] begins. Chinese says what to
+    act on before its verb ("客厅灯调到50% | 卧室灯调到30%", "往前飞十米 | 往左飞五米"): the things
+    right before b are b's when a's part has its own; otherwise a verb after its object ends its
+    part ("把灯打开 | 把空调关掉"), and one before its object gives the rest to b ("起飞 | 上升10米")."""
+    lead = b
+    if not tags[b].text.isascii():
+        while lead - 1 > a and (_is_object(tags[lead - 1]) or "direction" in tags[lead - 1].fields
+                                or tags[lead - 1].role in ("filler", "stopword")):
+            lead -= 1
+        if lead < b and any(_said_for(t) for t in tags[start:lead]):
+            return lead
+    return a + 1 if any(_is_object(t) for t in tags[start:a]) else b
 
 
 def _particle_of(tags: list[Tag], k: int) -> bool:
