@@ -194,3 +194,17 @@ def test_a_per_device_list_outside_the_allow_list_is_a_config_error():
     bad = Vocabulary(devices=("light",), actions=("turn_on",), device_actions={"fan": ("turn_on",)})
     with pytest.raises(ConfigError, match="device_actions.fan"):
         validate(bad, Understanding(), (), (), ("en",), "p.toml")
+
+
+def test_a_string_value_must_be_one_of_its_attribute():
+    vocab = Vocabulary(kinds=("device_command",), devices=("light", "climate"), actions=("set",),
+                       attributes=("color", "mode", "brightness"), values=("red", "heat"),
+                       attribute_values={"color": ("red",), "mode": ("heat",), "brightness": ()})
+
+    def item(attribute, value):
+        return {"kind": "device_command", "device": "light", "action": "set", "attribute": attribute,
+                "value": value, "confidence": 0.9}
+    assert validate_item(item("color", "red"), vocab) is not None
+    assert validate_item(item("color", "heat"), vocab) is None      # a mode is no colour
+    assert validate_item(item("brightness", "red"), vocab) is None  # numbers only
+    assert validate_item(item("brightness", 40), vocab) is not None

@@ -130,11 +130,12 @@ def validate_item(item: Any, vocabulary: Vocabulary) -> dict | None:
 
 def _check_device(item: dict, v: Vocabulary) -> dict:
     device = _enum(item.get("device"), v.devices)  # its own actions and attributes: a light cannot start
+    attribute = _enum(item.get("attribute"), v.attributes_of(device), required=False)
     return {"device": device,
             "target": _text(item.get("target"), required=False),
             "action": _enum(item.get("action"), v.actions_of(device)),
-            "attribute": _enum(item.get("attribute"), v.attributes_of(device), required=False),
-            "value": _value(item.get("value"), v.values),
+            "attribute": attribute,
+            "value": _value(item.get("value"), v.values_of(attribute)),  # a colour is no mode
             "unit": _enum(item.get("unit"), v.units, required=False),
             "direction": _enum(item.get("direction"), v.directions, required=False)}
 

@@ -38,12 +38,17 @@ class Vocabulary:
     # not listed may take every action / attribute above
     device_actions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     device_attributes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # per attribute: its string values (a colour is no mode); an attribute not listed: all `values`
+    attribute_values: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def actions_of(self, device: str) -> tuple[str, ...]:
         return self.device_actions.get(device, self.actions)
 
     def attributes_of(self, device: str) -> tuple[str, ...]:
         return self.device_attributes.get(device, self.attributes)
+
+    def values_of(self, attribute: str | None) -> tuple[str, ...]:
+        return self.attribute_values.get(attribute or "", self.values)
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,10 @@ class Understanding:
     # risky actions (heard.py): device -> action -> the verb classes that may do it without a question
     confirm: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     confirm_min_confidence: float = field(default=0.5, metadata={"range": (0.0, 1.0)})  # word confidence
+    # an item whose words were heard below this (or in an utterance heard below the mean one) is
+    # not acted on; the speaker is asked to say it again (heard.py; 0: off)
+    act_min_confidence: float = field(default=0.1, metadata={"range": (0.0, 1.0)})
+    act_min_mean_confidence: float = field(default=0.4, metadata={"range": (0.0, 1.0)})
 
 
 def validate(vocab: Vocabulary, und: Understanding, areas: tuple[Area, ...],
@@ -148,12 +157,14 @@ def validate(vocab: Vocabulary, und: Understanding, areas: tuple[Area, ...],
 
 
 def _validate_per_device(vocab: Vocabulary, where: str) -> None:
-    for key, table, allowed in (("device_actions", vocab.device_actions, vocab.actions),
-                                ("device_attributes", vocab.device_attributes, vocab.attributes)):
-        for device, names in table.items():
-            if device not in vocab.devices:
-                raise ConfigError(f"{where}: vocabulary.{key}.{device}: not in vocabulary.devices")
+    for key, table, keys, allowed in (
+            ("device_actions", vocab.device_actions, vocab.devices, vocab.actions),
+            ("device_attributes", vocab.device_attributes, vocab.devices, vocab.attributes),
+            ("attribute_values", vocab.attribute_values, vocab.attributes, vocab.values)):
+        for name, names in table.items():
+            if name not in keys:
+                raise ConfigError(f"{where}: vocabulary.{key}.{name}: not in vocabulary.{key.split('_')[0]}s")
             wrong = [n for n in names if n not in allowed]
             if wrong:
-                raise ConfigError(f"{where}: vocabulary.{key}.{device}: {wrong[0]!r} is not in "
+                raise ConfigError(f"{where}: vocabulary.{key}.{name}: {wrong[0]!r} is not in "
                                   f"vocabulary.{key.split('_')[1]}")
