@@ -46,6 +46,12 @@ def fields(item: dict, *names: str) -> tuple:
     ("smart_home", "start the music", ("media_player", "start", None)),
     ("smart_home", "get the vacuum going", ("vacuum", "start", None)),
     ("smart_home", "put the telly on mute", ("media_player", "mute", "tv")),  # "on" before a verb: where
+    # stopping (停了, 停下): what each device does when it stops
+    ("smart_home", "把音乐停了", ("media_player", "pause", None)),
+    ("smart_home", "把风扇停了", ("fan", "turn_off", None)),
+    ("smart_home", "扫地机器人停下来", ("vacuum", "stop", "rover")),
+    ("smart_home", "把灯开亮点", ("light", "increase", None)),  # 开 + 亮: brighter, not on and brighter
+    ("ultrasound", "grab an image", ("ultrasound", "save_image", None)),
 ])
 def test_device_commands_from_templates(name, text, expected):
     parsed = understand(name, text)
