@@ -11,6 +11,12 @@ without a question (`lock = { unlock = ["unlock", "open"] }`). Such an item is n
 the speaker is asked ("Did you say lock or unlock the front door?") — when no accepted verb
 was said (a bare "off" read as unlock) or when its evidence was heard with a confidence
 below `confirm_min_confidence`. Items from the LLM path have no evidence and are asked too.
+
+Any other item whose evidence was heard below `act_min_confidence`, or said in an utterance
+whose words were heard below `act_min_mean_confidence` on average (most of it was guessed:
+the words an item rests on may be part of the guess), is not acted on at all: a wrong action
+is worse than none, and the speaker is asked to say it again (the `unheard` reply, else
+`nothing`). A question rests on its question words as well ("what", "how").
 """
 from __future__ import annotations
 
@@ -25,6 +31,7 @@ OPPOSITE = {"lock": "unlock", "unlock": "lock", "open": "close", "close": "open"
             "turn_off": "turn_on", "start": "stop", "stop": "start", "mute": "unmute", "unmute": "mute",
             "increase": "decrease", "decrease": "increase", "take_off": "land", "land": "take_off",
             "freeze": "unfreeze", "unfreeze": "freeze"}
+QUESTION_ROLES = ("question", "question_start")   # the words that make a query a query
 _SAME = ("device", "attribute", "value", "component", "defect", "position", "severity", "topic", "direction")
 
 
@@ -50,8 +57,9 @@ def _pieces(tok: Token) -> int:
 
 
 def evidence(item: dict, tags: list[Tag], profile) -> list[Tag]:
-    """The tags an item rests on: those that name one of its fields."""
-    return [t for t in tags if t.role is None and _supports(t, item, profile)]
+    """The tags an item rests on: those that name one of its fields (and a query's question words)."""
+    query = item.get("kind") == "query"
+    return [t for t in tags if t.role is None and _supports(t, item, profile) or query and t.role in QUESTION_ROLES]
 
 
 def _supports(tag: Tag, item: dict, profile) -> bool:
@@ -95,6 +103,24 @@ def needs_confirmation(item: dict, tags: list[Tag], heard: float | None, profile
     if not any(v in accepted for v in said):
         return True
     return heard is not None and heard < und.confirm_min_confidence
+
+
+def mean_confidence(words: Sequence[tuple[str, float]] | None) -> float | None:
+    """How well the utterance was heard as a whole: the mean confidence of its words."""
+    return sum(float(c) for _, c in words) / len(words) if words else None
+
+
+def unheard(heard: float | None, utterance: float | None, profile) -> bool:
+    """An item heard too poorly to act on: its evidence (`heard`) below `act_min_confidence`,
+    or the utterance's mean word confidence below `act_min_mean_confidence`."""
+    und = profile.understanding
+    return (heard is not None and heard < und.act_min_confidence
+            or utterance is not None and utterance < und.act_min_mean_confidence)
+
+
+def say_again(replier) -> str:
+    """"Sorry, I didn't catch that …": the reply when items were not acted on for how they were heard."""
+    return replier.render(["unheard", "nothing"], {})
 
 
 def question(replier, item: dict) -> str:

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, Sequence
 
 from voicebox.nlu.commands import Draft
-from voicebox.nlu.heard import (evidence, heard_confidence, heard_scale, needs_confirmation, question,
-                                token_confidences)
+from voicebox.nlu.heard import (evidence, heard_confidence, heard_scale, mean_confidence, needs_confirmation,
+                                question, say_again, token_confidences, unheard)
 from voicebox.nlu.grounding import Grounding, Phrases
 from voicebox.nlu.itemschema import validate_item
 from voicebox.nlu.replies import Replier
@@ -118,15 +118,16 @@ class Understander:
         llm_items = self._grounded(asked, text, lang, found) if asked is not None else None
         if llm_items:
             drafts, path = [Draft(dict(i), float(i.get("confidence", 0.5))) for i in llm_items], "llm"
-        drafts, held = self._weigh(drafts, found.tags if path == "rules" else [], text, lang, words)
+        drafts, held, unclear = self._weigh(drafts, found.tags if path == "rules" else [], text, lang, words)
         items, replies = self._finish(drafts, lang)
         replier = Replier(self.rules(lang).lex)
-        replies += [question(replier, item) for item in held]
-        reply = replier.join(replies) if items or held else replier.for_nothing(found.partial, found.content)
+        replies += [question(replier, item) for item in held] + [say_again(replier)] * bool(unclear)
+        answered = items or held or unclear   # else: why nothing came out
+        reply = replier.join(replies) if answered else replier.for_nothing(found.partial, found.content)
         path = path if items else "none"
         extra = {"rules_items": self._gated(found.drafts), "llm_used": llm_items is not None,
                  "llm_items": asked, "llm_grounded": llm_items,
-                 "rules_ms": rules_ms, "confirm": held}
+                 "rules_ms": rules_ms, "confirm": held, "unheard": unclear}
         return Parse(text, tuple(items), reply, path, (time.perf_counter() - start) * 1000, lang, extra)
 
     def _wants_llm(self, found: RulesResult) -> bool:
@@ -157,18 +158,22 @@ class Understander:
         return [kept for kept in map(ground.check, items) if kept is not None]
 
     def _weigh(self, drafts: list[Draft], tags: list, text: str, lang: str,
-               words: Sequence[tuple[str, float]] | None) -> tuple[list[Draft], list[dict]]:
-        """Drafts scaled by how well their evidence was heard, and the risky ones held back to ask."""
+               words: Sequence[tuple[str, float]] | None) -> tuple[list[Draft], list[dict], list[dict]]:
+        """Drafts scaled by how well their evidence was heard; the risky ones held back to ask,
+        and those heard too poorly to act on (heard.py)."""
         confidences = token_confidences(self.rules(lang).tokens(text), words) if words else None
-        kept, held = [], []
+        utterance = mean_confidence(words)
+        kept, held, unclear = [], [], []
         for d in drafts:
             tags_of = evidence(d.item, tags, self.profile)
             heard = heard_confidence(tags_of, confidences)
             if needs_confirmation(d.item, tags_of, heard, self.profile):
                 held.append(d.item)
+            elif unheard(heard, utterance, self.profile):
+                unclear.append(d.item)
             else:
                 kept.append(d if heard is None else replace(d, confidence=d.confidence * heard_scale(heard)))
-        return kept, held
+        return kept, held, unclear
 
     def _gated(self, drafts: list[Draft]) -> list[dict]:
         """The template path's items as they would leave, without touching the session state."""
