@@ -434,6 +434,7 @@ def test_a_place_named_after_an_action_does_not_do_it(text):
     ("回到起飞点", "return_home"), ("飞回起飞点", "return_home"), ("return to home point", "return_home"),
     ("fly to the home point", "return_home"), ("go back to the takeoff point", "return_home"),
     ("land at the landing spot", "land"),
+    ("降落吧，多久能到", "land"),  # the question has words of its own: it does not take the command
 ])
 def test_going_to_such_a_place_still_does(text, action):
     assert [i["action"] for i in understand("drone", text).items] == [action]

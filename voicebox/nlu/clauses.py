@@ -49,7 +49,7 @@ def split(tags: list[Tag], lang: str) -> list[list[Tag]]:
                 pieces.append([])
         else:
             pieces[-1].append(t)
-    pieces = _asks_about_before([p for p in pieces if has_content(p) or any(t.role in QUESTION_ROLES for t in p)])
+    pieces = _asks_about_before([p for p in pieces if has_content(p) or any(t.role in QUESTION_ROLES for t in p)], tags)
     if len(pieces) < 2:
         return pieces
     forward = lang == "zh"
@@ -72,17 +72,26 @@ def split(tags: list[Tag], lang: str) -> list[list[Tag]]:
     return merged
 
 
-def _asks_about_before(pieces: list[list[Tag]]) -> list[list[Tag]]:
+def _asks_about_before(pieces: list[list[Tag]], tags: list[Tag]) -> list[list[Tag]]:
     """A piece that is nothing but a question word asks about the piece before it: "离起飞点 |
-    还有 | 多远", "起飞还有多久", "… and how far?" are one question, not a command and a question."""
+    还有 | 多远", "起飞还有多久", "… and how far?" are one question, not a command and a question
+    (but "降落吧，多久能到" has words of its own after the question word)."""
     out: list[list[Tag]] = []
     for piece in pieces:
-        bare = all(t.role in QUESTION_ROLES + ("filler", "stopword") for t in piece) and not has_content(piece)
+        bare = all(t.role in QUESTION_ROLES + ("filler", "stopword") for t in piece) and not has_content(piece) \
+            and _unbroken(piece, tags)
         if bare and out:
             out[-1] = out[-1] + piece
         else:
             out.append(piece)
     return out
+
+
+def _unbroken(piece: list[Tag], tags: list[Tag]) -> bool:
+    """No word the lexicon does not know before, inside or after the piece."""
+    k = tags.index(piece[0])
+    spans = ([tags[k - 1]] if k else []) + piece
+    return all(a.end == b.start for a, b in zip(spans, spans[1:])) and not piece[-1].unexplained
 
 
 def _joined(first: list[Tag], second: list[Tag]) -> list[Tag]:
