@@ -24,7 +24,7 @@ from voicebox.nlu.clauses import is_question
 from voicebox.nlu.tagger import Tag
 
 COMMAND, QUESTION, STATEMENT = "command", "question", "statement"
-_SUBJECTS = ("device", "entity", "area", "attribute", "component")
+_SUBJECTS = ("device", "entity", "area", "attribute", "component", "topic")  # "the wind is pushing us left"
 
 
 def of(tags: list[Tag]) -> str:

@@ -95,8 +95,8 @@ def query(tags: list[Tag], profile, text: str) -> Draft | None:
     """A question about something the profile knows, or None (commands, chatter, weather …)."""
     if "query" not in profile.vocabulary.kinds or not is_question(tags):
         return None
-    # a place named after an action ("返航点在哪", "is the landing zone clear") is a thing of the profile
-    place = any(t.role == "place" for t in tags)
+    # a place or part named after an action ("返航点在哪", "is the landing zone clear") is a thing of the profile
+    place = any(t.role == "noun" for t in tags)
     if not place and not any(k in t.fields for t in tags for k in CONTENT if k not in ("verb", "number", "step")):
         return None
     # a yes/no question ("is that a crack or just a shadow", "did you write down tower 7") is

@@ -1,7 +1,8 @@
 """Which words of a clause are its verbs, and one part of the clause per verb.
 
 A word that is both verb and device ("switch", "lock") is decided by its neighbours; an English
-"on" before another verb or a value is a preposition ("put the telly *on* mute"); a particle
+"on" before another verb or a value is a preposition ("put the telly *on* mute"), a verb said
+as the time of another thing is none ("起飞前检查电池", "before takeoff"); a particle
 after a verb and its object is that verb's ("shut the music *off*"). A clause with several
 verbs ("起飞上升10米", "关灯关电视", "客厅灯调到50%卧室灯调到30%") becomes one part per verb.
 """
@@ -83,7 +84,7 @@ def disambiguate(tags: list[Tag]) -> list[Tag]:
         return "verb" in t.sources and ("device" in t.sources or "attribute" in t.sources)
     out = []
     for k, t in enumerate(tags):
-        if _preposition(tags, k):  # "put the telly *on* mute", "set the AC on cool": not "on"
+        if _preposition(tags, k) or _timed(tags, k):  # "put the telly *on* mute"; "*起飞*前检查电池"
             t = replace(t, fields={f: v for f, v in t.fields.items() if f != "verb"}, sources=t.sources - {"verb"})
         if both(t):
             others = [o for o in tags if o is not t]
@@ -96,6 +97,17 @@ def disambiguate(tags: list[Tag]) -> list[Tag]:
                             sources=t.sources - {"verb"})
         out.append(t)
     return out
+
+
+def _timed(tags: list[Tag], k: int) -> bool:
+    """A verb said as the time of something else (`time`: "起飞前", "before takeoff") is not done:
+    English puts the time word before the verb, Chinese after it."""
+    if "verb" not in tags[k].fields:
+        return False
+    before = tags[k - 1] if k else None
+    after = tags[k + 1] if k + 1 < len(tags) else None
+    return (before is not None and before.role == "time" and before.text.isascii() and before.end == tags[k].start
+            or after is not None and after.role == "time" and not after.text.isascii() and after.start == tags[k].end)
 
 
 def _preposition(tags: list[Tag], k: int) -> bool:
