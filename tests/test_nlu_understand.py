@@ -428,6 +428,7 @@ def test_a_question_about_such_a_place_alone_is_a_query(text):
     "landing gear looks fine",                       # a part named after an action
     "起飞前检查一下电池", "降落的时候注意树", "before takeoff check the battery",   # the time of something else
     "the wind is pushing us left",                                     # a topic is what the clause is about
+    "左边有棵树", "上面有鸟",                                            # where something is, not where to go
 ])
 def test_a_place_named_after_an_action_does_not_do_it(text):
     assert understand("drone", text).items == ()
@@ -439,6 +440,7 @@ def test_a_place_named_after_an_action_does_not_do_it(text):
     ("land at the landing spot", "land"),
     ("降落吧，多久能到", "land"),  # the question has words of its own: it does not take the command
     ("land before the storm", "land"), ("起飞之后拍照", "take_off,capture_photo"),
+    ("往左边去", "move"), ("左边一点", "move"),
 ])
 def test_going_to_such_a_place_still_does(text, action):
     assert [i["action"] for i in understand("drone", text).items] == action.split(",")

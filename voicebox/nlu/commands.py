@@ -121,11 +121,15 @@ def _has_object(tags: list[Tag]) -> bool:
 def _bare_direction(tags: list[Tag]) -> bool:
     """A direction with how far ("scoot left 3 meters", "再高一点") or with nothing unexplained
     before it ("down"), and no component or asset ("左边瓷瓶" is where a defect is);
-    "flip upside down" is not a move down."""
+    "flip upside down" is not a move down, "上面有鸟" says where a bird is."""
     dirs = words_of(tags, "direction")
     if not dirs or any("component" in t.fields or "asset" in t.fields for t in tags):
         return False
-    return dirs[0].lead or any("number" in t.fields or "step" in t.fields for t in tags)
+    how_far = any("number" in t.fields or "step" in t.fields for t in tags)
+    # a Chinese place word (左边, 上面: also a position) says where something is: "左边有棵树"
+    word = dirs[0].text
+    place = "position" in dirs[0].fields and not word.isascii() and len(word) > 1 and word[0] not in "往向朝"
+    return how_far or dirs[0].lead and not place
 
 
 def action_for(cls: str, device: str, profile, said: tuple = ()) -> str | None:
