@@ -109,6 +109,13 @@ def test_which_components_a_defect_is_reported_on(text, expected):
     assert [fields(i, "component", "defect") for i in parsed.items] == expected
 
 
+@pytest.mark.parametrize("text", ["they fixed the loose bolts on tower 8", "tower 5 used to have a bird nest",
+                                  "5号塔之前的鸟窝已经清掉了", "3号塔的异物已经取走了"])
+def test_a_defect_that_is_gone_is_no_report_and_no_question_for_the_llm(text):
+    llm = RecordingLlm([])
+    assert Understander(profile("power_line"), llm=llm).parse(text).items == () and llm.calls == []
+
+
 def test_several_defects_share_the_spoken_asset():
     parsed = understand("power_line", "tower 3 has a missing bolt and a cracked insulator")
     assert [fields(i, "component", "defect", "asset") for i in parsed.items] == [

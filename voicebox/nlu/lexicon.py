@@ -37,7 +37,7 @@ VALUE_TABLES = ("device", "verb", "attribute", "number", "unit", "direction", "s
 FRAGMENT_TABLES = ("phrase", "implied")   # phrase → several fields; implied: only if nothing explicit
 ROLES = ("split", "to", "by", "question", "question_start", "question_end", "request", "negation",
          "filler", "stopword", "pronoun", "aside", "subject", "narrative", "bearing",
-         "unsupported", "noun", "time")
+         "unsupported", "noun", "time", "resolved")
 FRAGMENT_KEYS = {"device", "verb", "attribute", "value", "number", "unit", "direction", "step",
                  "component", "defect", "position", "severity", "topic", "asset"}
 TABLES = set(VALUE_TABLES) | set(FRAGMENT_TABLES) | {"value", "grammar", "names", "reply", "answer", "rewrite"}

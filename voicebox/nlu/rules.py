@@ -27,7 +27,7 @@ class RulesResult:
     tags: list[Tag] = field(default_factory=list)
     partial: list[dict] = field(default_factory=list)   # e.g. a component without a defect
     content: bool = False                                 # names something of the profile
-    negated: bool = False                                 # a negation or an aside anywhere
+    negated: bool = False                                 # a negation, an aside or a resolved defect anywhere
     declined: bool = False                                # a question or statement, not a command
     unknown: int = 0                                      # words no lexicon phrase explains
 
@@ -61,7 +61,7 @@ class Rules:
         tags = self.tagger.tag(tokens)
         covered = {k for t in tags for k in range(t.start, t.end)}
         result = RulesResult(tags=tags, content=clause_mod.about_profile(tags),
-                             negated=any(t.role in ("negation", "aside") for t in tags),
+                             negated=any(t.role in ("negation", "aside", "resolved") for t in tags),
                              unknown=sum(1 for k, tok in enumerate(tokens) if k not in covered))
         if any(t.role == "aside" for t in tags):  # said to someone else ("take a deep breath")
             return result
@@ -77,8 +77,8 @@ class Rules:
                 asked = query(clause, self.profile, text)
                 result.drafts.extend([asked] if asked is not None else [])
                 continue
-            if clause_mod.negated(clause):
-                continue
+            if clause_mod.negated(clause) or any(t.role == "resolved" for t in clause):
+                continue  # "没有裂纹", "don't land"; "they fixed the loose bolts": nothing left to report
             found, partial = reports(clause, self.profile, assets, subject)
             subject = found[-1].item["component"] if found else subject
             result.drafts.extend(found)
