@@ -49,11 +49,10 @@ from spoken_score import breakdown, report, score_turn, summary  # noqa: E402
 
 # name → {profile section: {key: value}} applied on top of each profile; the section "bench"
 # holds switches of the benchmark itself: words=False parses the transcript without the
-# recogniser's word confidences (as before they were passed on); restart=False ignores a wake
-# word heard while a command is open (as before it started the command over).
+# recogniser's word confidences (as before they were passed on).
 NO_REJECT = {"act_min_confidence": 0.0, "act_min_mean_confidence": 0.0}
 BEFORE = {"asr": {"lm": "phrases", "end_drop_db": 0.0}, "understanding": {"confirm": {}, **NO_REJECT},
-          "bench": {"words": False, "restart": False}}
+          "bench": {"words": False}}
 VARIANTS: dict[str, dict[str, dict]] = {
     "before": BEFORE,
     "after": {},
@@ -62,7 +61,6 @@ VARIANTS: dict[str, dict[str, dict]] = {
     "no_drop": {"asr": {"end_drop_db": 0.0}},
     "no_words": {"bench": {"words": False}},
     "no_reject": {"understanding": NO_REJECT},     # every item acted on, however it was heard
-    "no_restart": {"bench": {"restart": False}},
 }
 
 
@@ -114,7 +112,7 @@ class _Recorder:
         understander.parse = recording_parse
 
 
-def run_session(prof, audio: np.ndarray, turns: list[Turn], words: bool = True, restart: bool = True) -> list[dict]:
+def run_session(prof, audio: np.ndarray, turns: list[Turn], words: bool = True) -> list[dict]:
     """`voicebox run`'s pipeline over one session; per turn what was heard, understood and said."""
     from voicebox.audio.sources import frames
     from voicebox.models import default_store
@@ -126,19 +124,8 @@ def run_session(prof, audio: np.ndarray, turns: list[Turn], words: bool = True, 
     built = assemble(prof, default_store(), "en", rec.emit, lambda: box["runner"].t, None)
     rec.record_parses(built.stages.understander, words)
     runner = box["runner"] = Runner(built.stages, built.power, Governor(prof.governor), prof.dialog, "en", rec.emit)
-    if not restart:
-        _ignore_wake_while_listening(runner)
     runner.run(frames([audio]))
     return rec.heard
-
-
-def _ignore_wake_while_listening(runner) -> None:
-    """The runner as it was before a wake word heard mid-command started the command over."""
-    from voicebox.pipeline.machine import State
-
-    listen = runner._listen
-    runner._listen = lambda frame, detection: listen(frame, detection if runner.machine.state is State.FOLLOW_UP
-                                                     else None)
 
 
 def run_variant(name: str, sessions: dict[str, tuple[np.ndarray, list[Turn]]], llm: bool) -> dict:
@@ -150,8 +137,7 @@ def run_variant(name: str, sessions: dict[str, tuple[np.ndarray, list[Turn]]], l
         prof = load_profile(profile, VARIANTS[name], llm)
         text_und = Understander(prof)
         confirm = getattr(prof.understanding, "confirm", {}) or {}
-        switches = VARIANTS[name].get("bench", {})
-        heard = run_session(prof, audio, turns, switches.get("words", True), switches.get("restart", True))
+        heard = run_session(prof, audio, turns, VARIANTS[name].get("bench", {}).get("words", True))
         for turn, h in zip(turns, heard):
             text_und.reset()
             rows.append(score_turn(turn, h, text_und.parse(turn.take.case.text, "en"), confirm))
