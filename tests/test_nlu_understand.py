@@ -451,3 +451,41 @@ def test_a_place_named_after_an_action_does_not_do_it(text):
 ])
 def test_going_to_such_a_place_still_does(text, action):
     assert [i["action"] for i in understand("drone", text).items] == action.split(",")
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    # 起 completes the verb before it (收起, 抬起, 看起来): no take-off; on its own it still is one
+    ("drone", "起落架收起来了", []),
+    ("drone", "看起来风挺大", []),
+    ("drone", "那就起吧", [("drone", "take_off", None, None)]),
+    # a person said before the verb narrates what they did
+    ("smart_home", "my kids left the lights on again", []),
+    ("smart_home", "the kids turned the fan on", []),
+    # an order to look is no finding; a past "checked … found" is
+    ("power_line", "check tower 5 for cracks", []),
+    ("power_line", "检查一下5号塔的绝缘子裂纹", []),
+    ("power_line", "巡检发现5号塔绝缘子裂了", [("insulator", "crack")]),
+    # a mode word that is also a device word, after the device: the mode
+    ("smart_home", "set the AC on cool", [("climate", "set", "mode", "cool")]),
+    ("smart_home", "switch the heater to auto", [("climate", "set", "mode", "auto")]),
+    ("smart_home", "turn on the heat", [("climate", "turn_on", None, None)]),
+    # a duration is no distance
+    ("drone", "飞一小时", []),
+    ("drone", "hover for thirty seconds", [("drone", "hover", None, None)]),
+    ("drone", "往前飞两分钟", [("drone", "move", None, None)]),
+])
+def test_bound_characters_people_inspections_modes_and_durations(name, text, expected):
+    got = []
+    for i in understand(name, text).items:
+        got.append(fields(i, "component", "defect") if i["kind"] == "defect_report"
+                   else fields(i, "device", "action", "attribute", "value"))
+    assert got == expected
+
+
+@pytest.mark.parametrize("name, text, topic", [
+    ("drone", "are we recording", "state"), ("drone", "在录像吗", "state"),
+    ("drone", "还在悬停吗", "state"), ("smart_home", "is the vacuum running", "state"),
+    ("ultrasound", "is it frozen", None),
+])
+def test_a_question_about_what_the_device_is_doing_is_a_status_query(name, text, topic):
+    assert [(i["kind"], i["topic"]) for i in understand(name, text).items] == [("query", topic)]

@@ -37,7 +37,8 @@ VALUE_TABLES = ("device", "verb", "attribute", "number", "unit", "direction", "s
 FRAGMENT_TABLES = ("phrase", "implied")   # phrase → several fields; implied: only if nothing explicit
 ROLES = ("split", "to", "by", "question", "question_start", "question_end", "request", "negation",
          "filler", "stopword", "pronoun", "aside", "subject", "narrative", "bearing",
-         "unsupported", "noun", "time", "resolved")
+         "unsupported", "noun", "time", "resolved", "inspect", "duration",
+         "progressive")
 FRAGMENT_KEYS = {"device", "verb", "attribute", "value", "number", "unit", "direction", "step",
                  "component", "defect", "position", "severity", "topic", "asset"}
 TABLES = set(VALUE_TABLES) | set(FRAGMENT_TABLES) | {"value", "grammar", "names", "reply", "answer", "rewrite"}
@@ -87,6 +88,8 @@ class Lexicon:
         return names.get(key, default if default is not None else str(key).replace("_", " "))
 
     def add(self, template: str, entry: Entry, where: str, display: tuple[str, str] | None = None) -> None:
+        """Add a template's phrases; a grammar role replaces one an earlier file gave the same
+        phrase (the profile's own "check" asks, the shared inspection word only inspects)."""
         for phrase in expand(template, where):
             tokens = tokenize(normalise(phrase), lambda w: True)
             if not tokens:
@@ -95,9 +98,12 @@ class Lexicon:
             for tok in tokens:
                 key = SLOT + tok.text[1] if tok.text.startswith("{") else tok.key
                 node = node.setdefault(key, {})
-            node.setdefault(None, []).append(entry)
+            role = "role" in entry.fields
+            node[None] = [e for e in node.get(None, []) if not (role and "role" in e.fields)] + [entry]
             if not any(t.text.startswith("{") for t in tokens):
-                self.phrases.setdefault(join_tokens([t.text for t in tokens]), []).append(entry)
+                key = join_tokens([t.text for t in tokens])
+                self.phrases[key] = [e for e in self.phrases.get(key, []) if not (role and "role" in e.fields)]
+                self.phrases[key].append(entry)
             else:
                 runs = join_tokens([t.text if not t.text.startswith("{") else "|" for t in tokens])
                 self.pieces.update(p.strip() for p in runs.split("|") if p.strip())

@@ -36,7 +36,7 @@ def of(tags: list[Tag]) -> str:
     if any(t.role == "narrative" for t in tags):
         return STATEMENT
     for k, t in enumerate(tags):
-        if _verb(t) and _past(t) and (k and _subject(tags[k - 1]) or not t.lead):
+        if _verb(t) and past(t) and (k and _subject(tags[k - 1]) or not t.lead):
             return STATEMENT  # "the drone landed", "my husband turned the heat off"
         if _verb(t):  # the clause opens with what to do: "fly back to where we took off"
             return COMMAND
@@ -61,7 +61,7 @@ def _predicate(tags: list[Tag]) -> list[Tag]:
     return tags[:end]
 
 
-def _past(t: Tag) -> bool:
+def past(t: Tag) -> bool:
     """An English past form: "landed", "turned off" (the stemmer folds them into the verb)."""
     first = t.text.split(" ")[0]
     return first.isascii() and (first.endswith("ed") or first in _IRREGULAR_PAST)

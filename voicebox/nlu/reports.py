@@ -97,15 +97,34 @@ def query(tags: list[Tag], profile, text: str) -> Draft | None:
         return None
     # a place or part named after an action ("返航点在哪", "is the landing zone clear") is a thing of the profile
     place = any(t.role == "noun" for t in tags)
-    if not place and not any(k in t.fields for t in tags for k in CONTENT if k not in ("verb", "number", "step")):
+    if not place and not _asks_state(tags) and not any(k in t.fields for t in tags for k in CONTENT if k not in ("verb", "number", "step")):
         return None
     # a yes/no question ("is that a crack or just a shadow", "did you write down tower 7") is
     # for the assistant only about a topic it knows, the state of a device or such a place
-    if not any(t.role == "question" for t in tags) and not place and \
+    if not any(t.role == "question" for t in tags) and not place and not _asks_state(tags) and \
             not any(k in t.fields for t in tags for k in ("topic", "device", "entity", "attribute")):
         return None
     # the profile lists its topics most specific first: "normal gallbladder wall" is about the gallbladder
     allowed = profile.vocabulary.topics
     topics = sorted((t.get("topic") for t in tags if t.get("topic") in allowed), key=allowed.index)
-    topic = topics[0] if topics else None
+    topic = topics[0] if topics else ("state" if "state" in allowed and _asks_state(tags) else None)
     return Draft({"kind": "query", "question": text.strip(), "topic": topic}, 0.8)
+
+
+_BE = ("is", "are", "am", "was", "were")
+
+
+def _asks_state(tags: list[Tag]) -> bool:
+    """A yes/no question about what the device is doing or is in ("are we recording", "is it
+    frozen", "在录像吗", "还在悬停吗"): its verb in the progressive or as a state."""
+    for k, t in enumerate(tags):
+        if "verb" not in t.fields or t.get("implied"):
+            continue
+        word = t.text.split(" ")[0]
+        if word.isascii():
+            if tags[0].text in _BE and word.endswith(("ing", "ed", "en")):
+                return True
+        elif k and tags[k - 1].role == "progressive" or k + 1 < len(tags) and tags[k + 1].text == "着":
+            return True
+    return False
+

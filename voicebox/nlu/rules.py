@@ -61,7 +61,8 @@ class Rules:
         tags = self.tagger.tag(tokens)
         covered = {k for t in tags for k in range(t.start, t.end)}
         result = RulesResult(tags=tags, content=clause_mod.about_profile(tags),
-                             negated=any(t.role in ("negation", "aside", "resolved") for t in tags),
+                             negated=any(t.role in ("negation", "aside", "resolved") for t in tags)
+                             or _inspects(tags),
                              unknown=sum(1 for k, tok in enumerate(tokens) if k not in covered))
         if any(t.role == "aside" for t in tags):  # said to someone else ("take a deep breath")
             return result
@@ -77,8 +78,8 @@ class Rules:
                 asked = query(clause, self.profile, text)
                 result.drafts.extend([asked] if asked is not None else [])
                 continue
-            if clause_mod.negated(clause) or any(t.role == "resolved" for t in clause):
-                continue  # "没有裂纹", "don't land"; "they fixed the loose bolts": nothing left to report
+            if clause_mod.negated(clause) or any(t.role == "resolved" for t in clause) or _inspects(clause):
+                continue  # "没有裂纹", "don't land"; "they fixed the loose bolts", "check for cracks": nothing to report
             found, partial = reports(clause, self.profile, assets, subject)
             subject = found[-1].item["component"] if found else subject
             result.drafts.extend(found)
@@ -91,6 +92,13 @@ class Rules:
         if result.drafts:
             result.partial = []
         return result
+
+
+def _inspects(tags: list[Tag]) -> bool:
+    """An order to look ("check tower 5 for cracks", "检查一下绝缘子裂纹"): its defect is what to
+    look for, not a finding; a past form ("checked it, found a crack") narrates a finding."""
+    said = [t for t in tags if t.role not in ("filler", "stopword", "request", "split")]
+    return bool(said) and said[0].role == "inspect" and not mood.past(said[0])
 
 
 def _key(asset: dict) -> tuple:

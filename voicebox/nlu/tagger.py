@@ -82,6 +82,8 @@ class Tagger:
                 tags.append(Tag(i, end, {"number": tok.num}, frozenset({"number"}), tok.text))
             i = end
         tags = self._object_devices(_stray_particles(tags, tokens), tokens) if self.fuzzy else tags
+        tags = _bound_characters(tags, tokens) if self.lex.lang == "zh" else tags
+        tags = _device_or_value(tags)
         return _mark_unexplained(_mark_leads(tags), len(tokens))
 
     def _object_devices(self, tags: list[Tag], tokens: list[Token]) -> list[Tag]:
@@ -184,6 +186,38 @@ def _stray_particles(tags: list[Tag], tokens: list[Token]) -> list[Tag]:
     return out
 
 
+# Chinese characters that complete the verb before them far more often than they stand alone:
+# 起 is a take-off on its own ("起！", "那就起吧"), but 收起, 抬起, 看起来, 想起 are other words
+_BOUND = ("起",)
+
+
+def _bound_characters(tags: list[Tag], tokens: list[Token]) -> list[Tag]:
+    """Drop such a character glued to an unknown character before it: that is one word the
+    lexicon does not know ("起落架收起来了" retracts the landing gear, it does not take off)."""
+    out: list[Tag] = []
+    for t in tags:
+        before = tokens[t.start - 1] if t.start else None
+        glued = before is not None and before.cjk and (not out or out[-1].end < t.start)
+        if glued and t.text in _BOUND and "verb" in t.fields:
+            continue
+        out.append(t)
+    return out
+
+
+def _device_or_value(tags: list[Tag]) -> list[Tag]:
+    """A word that names a device and a value ("heat", "cool") is the value once a device is
+    said before it in the clause ("set the AC on cool"), else the device ("turn on the heat")."""
+    out: list[Tag] = []
+    for t in tags:
+        if "device" in t.fields and "value" in t.fields:
+            since = out[next((k for k in range(len(out) - 1, -1, -1) if out[k].role == "split"), -1) + 1:]
+            said = any("device" in o.fields for o in since)
+            drop = ("device",) if said else ("value", "value_attr")
+            t = replace(t, fields={k: v for k, v in t.fields.items() if k not in drop})
+        out.append(t)
+    return out
+
+
 def _numbers_first(tok: Token, found: list) -> list:
     """A word read as a number ("go right *for* meters") is not the grammar word it spells."""
     if tok.is_num and not tok.cjk and all(e.fields.get("role") for m in found for e in m[1]):
@@ -237,7 +271,7 @@ def _merge(matches: list[tuple[int, list[Entry], dict]], tokens: list[Token], st
             f = dict(entry.fields)
             if "asset" in f and isinstance(f["asset"], str):
                 f["asset"] = {"type": f["asset"], "id": _asset_id(slots)}
-            elif "n" in slots and "number" not in f:
+            elif "n" in slots and "number" not in f and "role" not in f:  # "一小时" is no number of metres
                 f["number"] = slots["n"]
             for key, value in f.items():
                 fields.setdefault(key, value)
