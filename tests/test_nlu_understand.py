@@ -489,3 +489,39 @@ def test_bound_characters_people_inspections_modes_and_durations(name, text, exp
 ])
 def test_a_question_about_what_the_device_is_doing_is_a_status_query(name, text, topic):
     assert [(i["kind"], i["topic"]) for i in understand(name, text).items] == [("query", topic)]
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    # a self-correction takes back what it replaces, the rest of the piece before stays
+    ("drone", "turn left, no wait, right", [("rotate", "right", None)]),
+    ("drone", "左转不对右转", [("rotate", "right", None)]),
+    ("drone", "往前飞十米，不对，二十米", [("move", "forward", 20)]),
+    ("drone", "land, actually no, hover", [("hover", None, None)]),
+    ("drone", "land, no, don't land", []),
+    ("drone", "take off, no wait", []),
+    ("ultrasound", "decrease depth, no, increase it", [("increase", None, None)]),
+    # digits read one by one; an amount said as the same verb; a way to go and how far
+    ("drone", "descend two-five meters", [("move", "down", 25)]),
+    ("drone", "rotate clockwise one-eighty", [("rotate", "right", 180)]),
+    ("drone", "forward ten meters then land", [("move", "forward", 10), ("land", None, None)]),
+    ("drone", "can you grab a couple of shots", [("capture_photo", None, None)]),
+])
+def test_self_corrections_and_spoken_amounts(name, text, expected):
+    items = understand(name, text).items
+    assert [fields(i, "action", "direction", "value") for i in items] == expected
+
+
+def test_a_correction_replaces_the_target_and_the_asset():
+    assert [i["target"] for i in understand("smart_home", "把卧室灯关了，不对，是客厅灯").items] == ["living room lamp"]
+    items = understand("power_line", "insulator on tower 8, no wait, tower 9, is dirty").items
+    assert [fields(i, "component", "defect", "asset") for i in items] == [
+        ("insulator", "contamination", {"type": "tower", "id": "9"})]
+    assert understand("power_line", "tower 5 insulator cracked, no, it's fine").items == ()
+
+
+def test_a_second_value_shares_the_verb_and_device_and_feet_stay_feet():
+    items = understand("smart_home", "set the AC to heat mode and 22 degrees").items
+    assert [fields(i, "device", "attribute", "value") for i in items] == [
+        ("climate", "mode", "heat"), ("climate", "temperature", 22)]
+    items = understand("drone", "climb thirty feet").items
+    assert [fields(i, "action", "value", "unit") for i in items] == [("move", 30, "foot")]

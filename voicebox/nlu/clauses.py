@@ -24,7 +24,8 @@ def has_core(tags: list[Tag]) -> bool:
         if t.role in QUESTION_ROLES or t.role in ("negation", "narrative"):  # "tower 9 looks fine, but …"
             return True
     has_value = any("number" in t.fields or "value" in t.fields for t in tags)
-    return has_value and any(k in t.fields for t in tags for k in ("attribute", "device", "entity", "verb"))
+    # "forward ten meters then land": a way to go and how far is a move of its own
+    return has_value and any(k in t.fields for t in tags for k in ("attribute", "device", "entity", "verb", "direction"))
 
 
 SUBJECTS = ("device", "entity", "area", "attribute", "value", "component", "defect", "topic", "asset", "verb")
@@ -62,6 +63,8 @@ def split(tags: list[Tag], lang: str) -> list[list[Tag]]:
             merged.append(piece)
         elif forward and k < len(pieces) - 1 or not merged:
             pending = piece
+        elif _gapped(merged[-1], piece):
+            merged.append(_gapped(merged[-1], piece))
         else:
             merged[-1] = _joined(merged[-1], piece)
     if pending:
@@ -70,6 +73,20 @@ def split(tags: list[Tag], lang: str) -> list[list[Tag]]:
         else:
             merged.append(pending)
     return merged
+
+
+def _valued(tags: list[Tag]) -> bool:
+    return any("number" in t.fields or "value" in t.fields for t in tags)
+
+
+def _gapped(before: list[Tag], piece: list[Tag]) -> list[Tag]:
+    """A second value for the clause before, its verb and device left out ("set the AC to heat
+    mode and 22 degrees"): a clause of its own with them; [] when the piece is no such value."""
+    if not _valued(piece) or not _valued(before) or not any("verb" in t.fields for t in before):
+        return []
+    shared = [t for t in before if "verb" in t.fields and not _valued([t]) or t.role == "to"
+              or any(k in t.fields for k in ("device", "entity", "area")) and not _valued([t])]
+    return shared + piece
 
 
 def _asks_about_before(pieces: list[list[Tag]], tags: list[Tag]) -> list[list[Tag]]:

@@ -38,7 +38,7 @@ FRAGMENT_TABLES = ("phrase", "implied")   # phrase → several fields; implied: 
 ROLES = ("split", "to", "by", "question", "question_start", "question_end", "request", "negation",
          "filler", "stopword", "pronoun", "aside", "subject", "narrative", "bearing",
          "unsupported", "noun", "time", "resolved", "inspect", "duration",
-         "progressive")
+         "progressive", "correction")
 FRAGMENT_KEYS = {"device", "verb", "attribute", "value", "number", "unit", "direction", "step",
                  "component", "defect", "position", "severity", "topic", "asset"}
 TABLES = set(VALUE_TABLES) | set(FRAGMENT_TABLES) | {"value", "grammar", "names", "reply", "answer", "rewrite"}

@@ -59,6 +59,8 @@ def _parse_en(words: list[str], i: int) -> tuple[float | None, int]:
             current += _HOMOPHONES[w]  # "twenty too"
             last = "ones"
         elif w in _ONES:
+            if last == "ones" and j - i == 1 and _ONES[w] < 10:
+                return _digits(words, i)  # "two-five", "two five": digits read one by one, 25
             if last in ("ones", "teens") or (last == "tens" and (_ONES[w] >= 10 or _ONES[w] == 0)):
                 break
             current += _ONES[w]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from voicebox.nlu import clauses as clause_mod
 from voicebox.nlu import mood
 from voicebox.nlu.commands import Draft, commands
+from voicebox.nlu.corrections import corrected
 from voicebox.nlu.lexicon import Lexicon
 from voicebox.nlu.lexicon import load as load_lexicon
 from voicebox.nlu.reports import query, reports
@@ -66,6 +67,7 @@ class Rules:
                              unknown=sum(1 for k, tok in enumerate(tokens) if k not in covered))
         if any(t.role == "aside" for t in tags):  # said to someone else ("take a deep breath")
             return result
+        tags = result.tags = corrected(tags)  # "turn left, no, right": what was taken back goes
         assets = list({_key(t.get("asset")): t.get("asset") for t in tags if "asset" in t.fields}.values())
         subject: str | None = None  # the component a clause without one goes on talking about
         for clause in clause_mod.split(tags, self.lang):

@@ -27,6 +27,9 @@ def split_by_verbs(tags: list[Tag], und) -> list[list[Tag]]:
         # a number came between ("关灯关电视", "往前飞十米往左飞五米", "客厅灯调到50%卧室灯调到30%")
         if same and not any(_said_for(t) for t in tags[a:b]):
             continue
+        # an amount said as the same verb ("rotate clockwise *one-eighty*") completes the first
+        if same and "number" in tags[b].fields and not any("number" in t.fields for t in tags[a:b]):
+            continue
         cuts.append(_cut(tags, cuts[-1], a, b))
     parts = []
     for start, end in zip(cuts, cuts[1:] + [len(tags)]):
