@@ -525,3 +525,13 @@ def test_a_second_value_shares_the_verb_and_device_and_feet_stay_feet():
         ("climate", "mode", "heat"), ("climate", "temperature", 22)]
     items = understand("drone", "climb thirty feet").items
     assert [fields(i, "action", "value", "unit") for i in items] == [("move", 30, "foot")]
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    ("drone", "bring it up", [("take_off", None)]),                   # class lift: a take-off …
+    ("drone", "bring it up about thirty feet", [("move", 30)]),      # … with how far, a climb
+    ("drone", "nice, that was a smooth landing", []),                # a past copula narrates
+    ("ultrasound", "can we switch over to M mode", [("set", "m_mode")]),  # "to" before M is no 2
+])
+def test_lifts_past_copulas_and_letters_after_to(name, text, expected):
+    assert [fields(i, "action", "value") for i in understand(name, text).items] == expected

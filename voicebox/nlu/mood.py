@@ -40,6 +40,8 @@ def of(tags: list[Tag]) -> str:
             return STATEMENT  # "the drone landed", "my husband turned the heat off"
         if _verb(t):  # the clause opens with what to do: "fly back to where we took off"
             return COMMAND
+        if t.role == "question_start" and t.text in ("was", "were") and any(_verb(o) for o in tags[k + 1:]):
+            return STATEMENT  # not a question (those are caught above): "that was a smooth landing"
         if t.role == "subject" and any(_verb(o) for o in _predicate(tags[k + 1:])) and not _closing_ba(tags):
             return STATEMENT
         if t.role == "question_start" and not t.lead and any(_subject(o) for o in tags[:k]):

@@ -43,7 +43,8 @@ def parse_at(words: list[str], i: int) -> tuple[float | None, int]:
         return _parse_zh(words, i)
     if w in _ONES or w in _TENS or w in _SCALES:
         return _parse_en(words, i)
-    if w in _HOMOPHONES and (i + 1 < len(words) and words[i + 1] in _UNIT_WORDS
+    # not before a one-letter unit, which may be a letter of a name: "switch over to M mode"
+    if w in _HOMOPHONES and (i + 1 < len(words) and words[i + 1] in _UNIT_WORDS and len(words[i + 1]) > 1
                              or i and words[i - 1] in _ASSET_WORDS):
         return float(_HOMOPHONES[w]), 1
     return None, 0
