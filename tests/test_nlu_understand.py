@@ -535,3 +535,26 @@ def test_a_second_value_shares_the_verb_and_device_and_feet_stay_feet():
 ])
 def test_lifts_past_copulas_and_letters_after_to(name, text, expected):
     assert [fields(i, "action", "value") for i in understand(name, text).items] == expected
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    ("drone", "go up, wait, go down ten meters", [("move", "down")]),   # "wait" between marks corrects
+    ("drone", "fly forward and wait", [("move", "forward"), ("hover", None)]),  # … elsewhere it hovers
+    ("smart_home", "close the curtains, wait, open them", [("open", None)]),
+    ("ultrasound", "hold still for me", []),                            # said to the patient
+])
+def test_wait_as_a_correction_and_asides(name, text, expected):
+    assert [fields(i, "action", "direction") for i in understand(name, text).items] == expected
+
+
+@pytest.mark.parametrize("text", ["conductor's got some wear near the clamp at tower 40",
+                                  "线夹附近的导线磨损了，在40号塔", "靠近线夹的导线有磨损"])
+def test_a_component_said_as_where_is_not_the_one_reported(text):
+    assert [fields(i, "component", "defect") for i in understand("power_line", text).items] == [
+        ("conductor", "wear")]
+
+
+def test_a_role_of_a_later_lexicon_file_replaces_an_earlier_ones_but_roles_of_one_file_add_up():
+    assert [i["topic"] for i in understand("drone", "check the battery").items] == ["battery"]   # drone: asks
+    assert understand("power_line", "check tower 5 for cracks").items == ()                      # inspects
+    assert [i["kind"] for i in understand("smart_home", "空调开着没").items] == ["query"]          # 没 ends a question

@@ -19,6 +19,9 @@ _KINDS = (("verb",), ("direction", "position"), ("device", "entity", "area"), ("
           ("number", "value", "step"), ("unit",), ("asset",), ("component",), ("defect",),
           ("severity",), ("topic",))
 _QUIET = ("filler", "stopword")
+# corrections only between marks, with what replaces it after: "go up, wait, go down ten meters"
+# (but "fly forward and wait" hovers, "turn on the light and wait" is no correction)
+_WEAK = ("wait", "hang on", "等等")
 
 
 def corrected(tags: list[Tag]) -> list[Tag]:
@@ -41,6 +44,8 @@ def _next(tags: list[Tag], start: int) -> int | None:
         t = tags[k]
         if not any(_kinds(o) for o in tags[:k]):
             continue
+        if t.text in _WEAK and not (_alone(tags, k) and any(_kinds(o) for o in tags[k + 1:])):
+            continue  # "wait" takes back only as a piece of its own with something after it
         if t.role == "correction" or t.role == "negation" and _alone(tags, k):
             return k
     return None

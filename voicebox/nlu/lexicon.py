@@ -38,7 +38,7 @@ FRAGMENT_TABLES = ("phrase", "implied")   # phrase → several fields; implied: 
 ROLES = ("split", "to", "by", "question", "question_start", "question_end", "request", "negation",
          "filler", "stopword", "pronoun", "aside", "subject", "narrative", "bearing",
          "unsupported", "noun", "time", "resolved", "inspect", "duration",
-         "progressive", "correction")
+         "progressive", "correction", "near")
 FRAGMENT_KEYS = {"device", "verb", "attribute", "value", "number", "unit", "direction", "step",
                  "component", "defect", "position", "severity", "topic", "asset"}
 TABLES = set(VALUE_TABLES) | set(FRAGMENT_TABLES) | {"value", "grammar", "names", "reply", "answer", "rewrite"}
@@ -87,9 +87,11 @@ class Lexicon:
         key = canonical if isinstance(canonical, str) else _num_key(canonical)
         return names.get(key, default if default is not None else str(key).replace("_", " "))
 
-    def add(self, template: str, entry: Entry, where: str, display: tuple[str, str] | None = None) -> None:
-        """Add a template's phrases; a grammar role replaces one an earlier file gave the same
-        phrase (the profile's own "check" asks, the shared inspection word only inspects)."""
+    def add(self, template: str, entry: Entry, where: str, display: tuple[str, str] | None = None,
+            replace_roles: bool = False) -> None:
+        """Add a template's phrases; with `replace_roles`, drop the grammar roles they had so far
+        (a later file's role replaces an earlier file's: the drone's "check" asks, the shared
+        inspection word inspects)."""
         for phrase in expand(template, where):
             tokens = tokenize(normalise(phrase), lambda w: True)
             if not tokens:
@@ -98,12 +100,12 @@ class Lexicon:
             for tok in tokens:
                 key = SLOT + tok.text[1] if tok.text.startswith("{") else tok.key
                 node = node.setdefault(key, {})
-            role = "role" in entry.fields
-            node[None] = [e for e in node.get(None, []) if not (role and "role" in e.fields)] + [entry]
+            keep = [e for e in node.get(None, []) if not (replace_roles and "role" in e.fields)]
+            node[None] = keep + [entry]
             if not any(t.text.startswith("{") for t in tokens):
                 key = join_tokens([t.text for t in tokens])
-                self.phrases[key] = [e for e in self.phrases.get(key, []) if not (role and "role" in e.fields)]
-                self.phrases[key].append(entry)
+                self.phrases[key] = [e for e in self.phrases.get(key, [])
+                                     if not (replace_roles and "role" in e.fields)] + [entry]
             else:
                 runs = join_tokens([t.text if not t.text.startswith("{") else "|" for t in tokens])
                 self.pieces.update(p.strip() for p in runs.split("|") if p.strip())
@@ -193,11 +195,13 @@ def _merge(lex: Lexicon, data: dict, where: str) -> None:
             if table == "implied":
                 fields["implied"] = True
             lex.add(phrase, Entry(fields, _slots(phrase), table), where)
+    seen: set[str] = set()  # roles of this file add up; they replace those of earlier files
     for role, phrases in _table(data, "grammar", where).items():
         if role not in ROLES:
             raise ConfigError(f"{where}: grammar.{role}: unknown role (allowed: {', '.join(ROLES)})")
         for p in _phrases(phrases, f"{where}: grammar.{role}"):
-            lex.add(p, Entry({"role": role}, (), "grammar"), where)
+            lex.add(p, Entry({"role": role}, (), "grammar"), where, replace_roles=p not in seen)
+            seen.add(p)
     for category, names in _table(data, "names", where).items():
         lex.names.setdefault(category, {}).update(
             {str(k): str(v) for k, v in _table({"n": names}, "n", where).items()})

@@ -31,6 +31,8 @@ def reports(tags: list[Tag], profile, utterance_assets: list[dict],
     defects = [k for k, t in enumerate(tags) if "defect" in t.fields
                and not (t.get("defect") in seen or seen.add(t.get("defect")))]
     comps = [k for k, t in enumerate(tags) if "component" in t.fields]
+    # "wear on the conductor near the clamp": a component said as where is not the one reported
+    comps = [k for k in comps if not _where(tags, k)] or comps
     assets = [t.get("asset") for t in tags if "asset" in t.fields]
     asset = assets[0] if assets else (utterance_assets[0] if len(utterance_assets) == 1 else None)
     if not defects:
@@ -62,6 +64,14 @@ def reports(tags: list[Tag], profile, utterance_assets: list[dict],
         score = min(t.score for t in tags) * (1.0 if said else 0.85)  # an inferred component is a guess
         drafts.append(Draft(item, round(0.9 * score, 3)))
     return drafts, []
+
+
+def _where(tags: list[Tag], k: int) -> bool:
+    """The component at k says where (`near`: "near the clamp", "靠近线夹", "线夹附近")."""
+    before = [t for t in tags[:k] if t.role != "stopword"]
+    after = [t for t in tags[k + 1:] if t.role != "filler"]
+    return bool(before) and before[-1].role == "near" and before[-1].text.isascii() == tags[k].text.isascii() \
+        or bool(after) and after[0].role == "near" and not after[0].text.isascii()
 
 
 def _assign(defects: list[int], comps: list[int], tags: list[Tag], priority: tuple[str, ...]) -> dict:
