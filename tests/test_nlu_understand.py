@@ -457,6 +457,7 @@ def test_going_to_such_a_place_still_does(text, action):
     # 起 completes the verb before it (收起, 抬起, 看起来): no take-off; on its own it still is one
     ("drone", "起落架收起来了", []),
     ("drone", "看起来风挺大", []),
+    ("drone", "大家一起看看", []),
     ("drone", "那就起吧", [("drone", "take_off", None, None)]),
     # a person said before the verb narrates what they did
     ("smart_home", "my kids left the lights on again", []),
