@@ -147,8 +147,8 @@ def test_audio_that_breaks_off_is_an_error_event_then_exit_2(tmp_path, speech):
     assert events[-1]["type"] == "stopped" and events[-1]["reason"] == "input_error"
 
 
-@pytest.mark.parametrize("celsius, level, path", [(40, "normal", "llm"), (91, "templates_only", "none")])
-def test_a_device_at_critical_temperature_answers_without_the_llm(tmp_path, speech, celsius, level, path):
+@pytest.mark.parametrize("celsius, level, asked", [(40, "normal", True), (91, "templates_only", False)])
+def test_a_device_at_critical_temperature_answers_without_the_llm(tmp_path, speech, celsius, level, asked):
     zone = tmp_path / "sys" / "class" / "thermal" / "thermal_zone0"
     zone.mkdir(parents=True)
     (zone / "temp").write_text(f"{celsius * 1000}\n")
@@ -156,12 +156,13 @@ def test_a_device_at_critical_temperature_answers_without_the_llm(tmp_path, spee
     profile.write_text((ROOT / "configs" / "smart_home.toml").read_text().replace(
         "[governor]", f'[governor]\nroot = "{tmp_path}"\ninterval_s = 1.0', 1))
     said = np.concatenate([silence(0.8), speech("hey jarvis", exact=True), silence(0.3),
-                           speech("i would like the fan going in the bedroom", exact=True), silence(1.5)])
-    sf.write(tmp_path / "said.wav", said, RATE)
+                           speech("get some air moving with the bedroom fan", exact=True), silence(1.5)])
+    sf.write(tmp_path / "said.wav", said, RATE)     # no template explains it: a normal device asks the LLM
     done = run("--profile", str(profile), "--input", str(tmp_path / "said.wav"), "--no-speak")
     assert done.returncode == 0, done.stderr
     events = [json.loads(x) for x in done.stdout.splitlines()]
     assert [(g["level"], g["temp_c"]) for g in events if g["type"] == "governor"] == [(level, celsius)]
-    assert [e["path"] for e in events if e["type"] == "items"] == [path]
+    paths = [e["path"] for e in events if e["type"] == "items"]
+    assert paths in ([["llm"], ["none"]] if asked else [["none"]])
     llm = [e["action"] for e in events if e["type"] == "power" and e["component"] == "llm"]
-    assert llm == (["load", "unload"] if path == "llm" else [])
+    assert llm == (["load", "unload"] if asked else [])
