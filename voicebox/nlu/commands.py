@@ -93,6 +93,7 @@ def _commands(tags: list[Tag], profile) -> list[Draft]:
     for target, device, dev_default in targets(tags, cls, attrs, profile):
         for attr in attrs or [None]:
             own = [v for v in values if attr is None or v.get("value_attr") == attr]
+            attr = _fitting(attr, device, verb_tag, profile)
             draft = _one(cls, device, target, attr, nums, own, tags, profile)
             if draft is not None:
                 draft.implied, draft.default_device = implied, dev_default
@@ -101,6 +102,16 @@ def _commands(tags: list[Tag], profile) -> list[Draft]:
                 draft.pronoun = any(t.role == "pronoun" for t in tags)
                 drafts.append(draft)
     return drafts
+
+
+def _fitting(attr: str | None, device: str, verb_tag: Tag | None, profile) -> str | None:
+    """The attribute a comparative means for the device it is said of: "make the fan quieter"
+    is its speed, "make the tv quieter" its volume (a phrase's `attribute` list, first fit)."""
+    alternatives = verb_tag.get("attributes") if verb_tag is not None else None
+    if not alternatives or attr not in alternatives:
+        return attr
+    has = profile.vocabulary.attributes_of(device)
+    return attr if attr in has else next((a for a in alternatives if a in has), attr)
 
 
 def _verb(tags: list[Tag]) -> Tag | None:

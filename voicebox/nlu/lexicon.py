@@ -231,7 +231,15 @@ def _fragment(fields: Any, where: str) -> dict:
     unknown = sorted(set(fields) - FRAGMENT_KEYS)
     if unknown:
         raise ConfigError(f"{where}: {unknown[0]}: unknown field (allowed: {', '.join(sorted(FRAGMENT_KEYS))})")
-    return dict(fields)
+    fields = dict(fields)
+    attribute = fields.get("attribute")
+    if isinstance(attribute, list):
+        # a comparative of several attributes ("quieter": a player's volume, a fan's speed): the
+        # first is what it means alone, the others what it means of a device without the first
+        if not attribute or not all(isinstance(a, str) for a in attribute):
+            raise ConfigError(f"{where}: attribute: expected a name or a list of names")
+        fields["attribute"], fields["attributes"] = attribute[0], tuple(attribute)
+    return fields
 
 
 def _number(text: str, where: str) -> float:

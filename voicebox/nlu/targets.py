@@ -55,9 +55,10 @@ def _device(tags: list[Tag], cls: str, attrs: list, profile) -> tuple[str | None
     explicit = [t.get("device") for t in tags if "device" in t.fields and "device" in t.sources]
     if explicit:
         return explicit[0], False
-    weak = [t.get("device") for t in tags if "device" in t.fields]
+    # a device a phrase implies: one said with a command before one only wished for ("快一点关灯")
+    weak = sorted((t for t in tags if "device" in t.fields), key=lambda t: bool(t.get("implied")))
     if weak:
-        return weak[0], False
+        return weak[0].get("device"), False
     units = [t.get("unit") for t in tags if "unit" in t.fields]
     for key in [*attrs, cls, *units]:  # "set the bedroom to 70 degrees": degrees are the climate's
         if key in und.device_hints:
