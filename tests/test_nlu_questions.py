@@ -18,7 +18,7 @@ def profile(name: str):
 
 
 def items(name: str, text: str) -> list[dict]:
-    return Understander(profile(name)).parse(text).items
+    return list(Understander(profile(name)).parse(text).items)
 
 
 def fields(item: dict, *names: str) -> tuple:
@@ -44,3 +44,41 @@ def fields(item: dict, *names: str) -> tuple:
 ])
 def test_a_comparative_means_the_attribute_of_the_device_it_is_said_of(text, expected):
     assert [fields(i, "device", "action", "attribute") for i in items("smart_home", text)] == [expected]
+
+
+@pytest.mark.parametrize("name, text, topic", [
+    # a question word that opens the clause (English) or stands anywhere (Chinese) still asks
+    # after a request word; with nothing to do, a closing 好不好 asks about the thing
+    ("drone", "how high can we legally fly here", "altitude"),
+    ("drone", "这里可以飞多高", "altitude"),
+    ("drone", "信号好不好", "signal"),
+    ("drone", "电量还好吗", "battery"),
+    # a topic phrase with a question word inside asks (Chinese asks in place)
+    ("drone", "现在飞了多高了", "altitude"),
+    ("drone", "还能飞几分钟", "flight_time"),
+    ("smart_home", "今天用了多少电", "energy"),
+    # whether the device did something is a status question, not the action
+    ("drone", "did you get the photo", "state"),
+    ("drone", "have we started recording", "state"),
+    ("drone", "照片拍了吗", "state"),
+    ("drone", "起飞了没有", "state"),
+    ("drone", "有没有录像", "state"),
+])
+def test_questions_of_every_shape_are_queries(name, text, topic):
+    assert [fields(i, "kind", "topic") for i in items(name, text)] == [("query", topic)]
+
+
+@pytest.mark.parametrize("name, text, action", [
+    ("drone", "可以起飞吗", "take_off"),
+    ("drone", "起飞好不好", "take_off"),
+    ("drone", "can you take a photo", "capture_photo"),
+    ("drone", "悬停几分钟", "hover"),
+    ("drone", "拍了", "capture_photo"),
+    ("ultrasound", "pulsed wave doppler please", "set"),
+])
+def test_a_request_with_something_to_do_is_still_a_command(name, text, action):
+    assert [i["action"] for i in items(name, text)] == [action]
+
+
+def test_a_past_question_about_something_else_is_nothing():
+    assert items("power_line", "did you write down tower 7") == []

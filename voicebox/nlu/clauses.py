@@ -141,16 +141,33 @@ def words_of(tags: list[Tag], key: str) -> list[Tag]:
 def is_question(tags: list[Tag]) -> bool:
     """A question: a question word, `?`, a question opener first or a question ending last."""
     content = [t for t in tags if t.role not in ("filler", "stopword")]
-    if any(t.role == "request" for t in content):
+    if _requests(content):
         return False
     for k, t in enumerate(content):
         if t.role == "question" and not _relative(content, k):
             return True
+    if content and content[-1].role == "request" and not content[-1].text.isascii():
+        return True  # no verb before a closing 好不好 / 好吗: it asks about the thing ("信号好不好")
     # "is the door locked" asks; "there is a bird near the drone" and "… and has a nest" tell
     opener = next((t for t in tags if t.role not in ("filler",)), None)
     if content and content[0].role == "question_start" and content[0].opens and opener is content[0]:
         return True
     return bool(content) and content[-1].role == "question_end"
+
+
+# Chinese yes/no markers: a request with them still asks for something to be done ("能不能开灯吗")
+_YES_NO = ("吗", "么", "呢", "是否", "是不是", "有没有", "请问", "算不算", "算吗")
+
+
+def _requests(content: list[Tag]) -> bool:
+    """A request that makes a question a command: something to do ("can you take a photo",
+    "开灯好不好"), not a question word that opens the clause before it ("how high *can we* fly")
+    nor, in Chinese, one anywhere ("可以飞多高"); with no verb it asks ("信号好不好")."""
+    req = next((k for k, t in enumerate(content) if t.role == "request"), None)
+    if req is None or not any("verb" in t.fields and not t.get("implied") for t in content):
+        return False
+    asks = [k for k, t in enumerate(content) if t.role == "question" and t.text not in _YES_NO]
+    return not any(k == 0 or not content[k].text.isascii() for k in asks)
 
 
 def _relative(content: list[Tag], k: int) -> bool:

@@ -122,19 +122,24 @@ def query(tags: list[Tag], profile, text: str) -> Draft | None:
 
 
 _BE = ("is", "are", "am", "was", "were")
+_DONE = ("did", "have", "has", "had")
 
 
 def _asks_state(tags: list[Tag]) -> bool:
-    """A yes/no question about what the device is doing or is in ("are we recording", "is it
-    frozen", "在录像吗", "还在悬停吗"): its verb in the progressive or as a state."""
+    """A yes/no question about what the device is doing, is in or has done ("are we recording",
+    "is it frozen", "在录像吗", "还在悬停吗", "did you get the photo", "照片拍了吗"): its verb in the
+    progressive, as a state or done."""
     for k, t in enumerate(tags):
         if "verb" not in t.fields or t.get("implied"):
             continue
         word = t.text.split(" ")[0]
         if word.isascii():
-            if tags[0].text in _BE and word.endswith(("ing", "ed", "en")):
-                return True
+            if tags[0].text in _BE and word.endswith(("ing", "ed", "en")) or tags[0].text in _DONE:
+                return True  # "is it frozen", "are we recording"; "did you get the photo"
         elif k and tags[k - 1].role == "progressive" or k + 1 < len(tags) and tags[k + 1].text == "着":
             return True
+        elif k + 1 < len(tags) and tags[k + 1].text in ("了", "过") and tags[-1].role in ("question", "question_end") \
+                or k and tags[k - 1].text == "有没有":
+            return True  # whether it was done: "照片拍了吗", "起飞了没有", "有没有录像"
     return False
 

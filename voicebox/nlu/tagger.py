@@ -77,7 +77,7 @@ class Tagger:
                 tags.append(self._repaired(tokens, i, repair))
             elif kind == "exact":
                 tag = _merge([m for m in exact[i] if m[0] == end], tokens, i, end)
-                tags.append(self._asking(tag, exact[i]))
+                tags.append(self._asking(tag, exact))
             elif tok.is_num:
                 tags.append(Tag(i, end, {"number": tok.num}, frozenset({"number"}), tok.text))
             i = end
@@ -104,13 +104,15 @@ class Tagger:
                 out.append(replace(found, score=0.75))
         return out
 
-    @staticmethod
-    def _asking(tag: Tag, found: list) -> Tag:
-        """A topic phrase that opens with a question word still asks: "how high are we"."""
+    def _asking(self, tag: Tag, exact: list) -> Tag:
+        """A topic phrase that opens with a question word still asks ("how high are we"); in
+        Chinese, which asks in place, one with a question word anywhere ("可以飞多高", "用了多少电")."""
         if tag.end - tag.start < 2 or "topic" not in tag.fields or "role" in tag.fields:
             return tag
-        opener = [e for m in found if m[0] == tag.start + 1 for e in m[1]]
-        if any(e.fields.get("role") == "question" for e in opener):
+        starts = range(tag.start, tag.end) if self.lex.lang == "zh" else (tag.start,)
+        inner = [e for j in starts for m in exact[j] if m[0] <= tag.end and (j, m[0]) != (tag.start, tag.end)
+                 for e in m[1]]
+        if any(e.fields.get("role") == "question" for e in inner):
             return replace(tag, fields={**tag.fields, "role": "question"})
         return tag
 
