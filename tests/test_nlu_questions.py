@@ -82,3 +82,20 @@ def test_a_request_with_something_to_do_is_still_a_command(name, text, action):
 
 def test_a_past_question_about_something_else_is_nothing():
     assert items("power_line", "did you write down tower 7") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("bird nest on tower 8 and also on tower 9", [("bird_nest", "tower", "8"), ("bird_nest", "tower", "9")]),
+    ("the grounding wire is corroded on poles 3 and 4",
+     [("corrosion", "pole", "3"), ("corrosion", "pole", "4")]),
+    ("towers 5 and 6 both have bird nests", [("bird_nest", "tower", "5"), ("bird_nest", "tower", "6")]),
+    ("7号塔和8号塔都有鸟窝", [("bird_nest", "tower", "7"), ("bird_nest", "tower", "8")]),
+    ("7号和8号塔都有鸟窝", [("bird_nest", "tower", "7"), ("bird_nest", "tower", "8")]),
+    # a span is one asset; a number before a component is a count, not a tower
+    ("7号塔和8号塔之间导线断股", [("broken", "span", "7-8")]),
+    ("sagging between towers 5 and 6", [("sag", "span", "5-6")]),
+    ("tower 5 and 2 bolts missing", [("missing", "tower", "5")]),
+])
+def test_one_defect_on_several_assets_is_one_report_each(text, expected):
+    got = [(i["defect"], i["asset"]["type"], i["asset"]["id"]) for i in items("power_line", text)]
+    assert got == expected

@@ -33,7 +33,7 @@ def reports(tags: list[Tag], profile, utterance_assets: list[dict],
     comps = [k for k, t in enumerate(tags) if "component" in t.fields]
     # "wear on the conductor near the clamp": a component said as where is not the one reported
     comps = [k for k in comps if not _where(tags, k)] or comps
-    assets = [t.get("asset") for t in tags if "asset" in t.fields]
+    assets = _assets(tags)
     asset = assets[0] if assets else (utterance_assets[0] if len(utterance_assets) == 1 else None)
     if not defects:
         partial = [{"component": tags[comps[0]].get("component"), "asset": asset}] if comps else []
@@ -63,7 +63,27 @@ def reports(tags: list[Tag], profile, utterance_assets: list[dict],
                 "position": near("position"), "severity": near("severity")}
         score = min(t.score for t in tags) * (1.0 if said else 0.85)  # an inferred component is a guess
         drafts.append(Draft(item, round(0.9 * score, 3)))
+    if len(pairs) == 1 and len(assets) > 1:
+        # one defect on several assets: "bird nests on towers 8 and 9", "7号塔和8号塔都有鸟窝"
+        drafts = [Draft({**d.item, "asset": a}, d.confidence) for a in assets for d in drafts]
     return drafts, []
+
+
+def _assets(tags: list[Tag]) -> list[dict]:
+    """The clause's assets, in order; a number joined to one by "and" is another of its kind
+    ("poles 3 and 4"). A span is one asset of its own."""
+    out: list[dict] = []
+    for k, t in enumerate(tags):
+        asset = t.get("asset")
+        if asset is None and "number" in t.fields and k >= 2 and tags[k - 1].role in ("split", "join") \
+                and "asset" in tags[k - 2].fields and tags[k - 2].get("asset")["type"] != "span" \
+                and not (k + 1 < len(tags) and "component" in tags[k + 1].fields):  # "tower 5 and 2 bolts"
+            number = t.get("number")
+            asset = {"type": tags[k - 2].get("asset")["type"],
+                     "id": str(int(number)) if float(number).is_integer() else str(number)}
+        if asset is not None and asset not in out:
+            out.append(asset)
+    return out
 
 
 def _where(tags: list[Tag], k: int) -> bool:
