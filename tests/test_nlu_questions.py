@@ -99,3 +99,14 @@ def test_a_past_question_about_something_else_is_nothing():
 def test_one_defect_on_several_assets_is_one_report_each(text, expected):
     got = [(i["defect"], i["asset"]["type"], i["asset"]["id"]) for i in items("power_line", text)]
     assert got == expected
+
+
+@pytest.mark.parametrize("name, text, severity", [
+    # a grade said as a piece of its own is the report's, over a degree word beside the defect
+    ("power_line", "14号塔绝缘子有点脏，一般缺陷", "medium"),
+    ("power_line", "3号塔横担有点锈，紧急", "critical"),
+    ("power_line", "tower 3, slight corrosion on the crossarm, urgent", "critical"),
+    ("power_line", "7号杆有点倾斜", "low"),
+])
+def test_a_grade_said_on_its_own_is_the_severity(name, text, severity):
+    assert [i["severity"] for i in items(name, text)] == [severity]

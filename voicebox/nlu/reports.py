@@ -38,6 +38,7 @@ def reports(tags: list[Tag], profile, utterance_assets: list[dict],
     if not defects:
         partial = [{"component": tags[comps[0]].get("component"), "asset": asset}] if comps else []
         return [], partial
+    grades = _grades(tags, defects)
     owners = _assign(defects, comps, tags, und.component_priority)
     pairs = [(d, owners.get(d)) for d in defects]
     if len(pairs) == 1 and pairs[0][1] is not None:
@@ -60,7 +61,7 @@ def reports(tags: list[Tag], profile, utterance_assets: list[dict],
             continue
         near = _nearest(tags, d)
         item = {"kind": "defect_report", "component": component, "defect": defect, "asset": asset,
-                "position": near("position"), "severity": near("severity")}
+                "position": near("position"), "severity": grades.get(d) or near("severity")}
         score = min(t.score for t in tags) * (1.0 if said else 0.85)  # an inferred component is a guess
         drafts.append(Draft(item, round(0.9 * score, 3)))
     if len(pairs) == 1 and len(assets) > 1:
@@ -83,6 +84,24 @@ def _assets(tags: list[Tag]) -> list[dict]:
                      "id": str(int(number)) if float(number).is_integer() else str(number)}
         if asset is not None and asset not in out:
             out.append(asset)
+    return out
+
+
+def _grades(tags: list[Tag], defects: list[int]) -> dict[int, str]:
+    """A severity said as a piece of its own ("有点脏，一般缺陷", "slight corrosion, urgent") is the
+    grade of the defect before it, over a degree word beside that defect."""
+    out: dict[int, str] = {}
+    pieces: list[list[int]] = [[]]
+    for k, t in enumerate(tags):
+        if t.role in ("join", "split"):
+            pieces.append([])
+        elif t.role not in ("filler", "stopword"):
+            pieces[-1].append(k)
+    for piece in pieces:
+        if len(piece) == 1 and "severity" in tags[piece[0]].fields and defects:
+            j = piece[0]
+            before = [d for d in defects if d < j]
+            out[before[-1] if before else defects[0]] = tags[j].get("severity")
     return out
 
 
