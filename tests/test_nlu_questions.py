@@ -110,3 +110,14 @@ def test_one_defect_on_several_assets_is_one_report_each(text, expected):
 ])
 def test_a_grade_said_on_its_own_is_the_severity(name, text, severity):
     assert [i["severity"] for i in items(name, text)] == [severity]
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    # a repair may end on a known word that it keeps as it is
+    ("smart_home", "trun off the bedroom fan", [("fan", "turn_off")]),
+    ("smart_home", "trun on the lights", [("light", "turn_on")]),
+    # …but never changes a real word before it: "still recording" is no "kill recording"
+    ("drone", "is it still recording", [(None, None)]),
+])
+def test_a_repair_keeps_the_known_word_it_ends_on(name, text, expected):
+    assert [fields(i, "device", "action") for i in items(name, text)] == expected

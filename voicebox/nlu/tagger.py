@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from voicebox.nlu.fuzzy import EnglishIndex, PinyinIndex, Repair, sounds_like_device
+from voicebox.nlu.fuzzy import EnglishIndex, PinyinIndex, Repair, english_words, sounds_like_device
 from voicebox.nlu.lexicon import Entry, Lexicon
 from voicebox.nlu.text import Token
 
@@ -160,7 +160,17 @@ class Tagger:
         limit = next((j for j in range(i + 1, len(tokens)) if j in known), len(tokens))
         if self.lex.lang == "zh":
             return self.index().match(tokens[:limit], i)
-        return self.index().match(tokens[:limit], i, anchored)
+        found = self.index().match(tokens[:limit], i, anchored)
+        if found is None and limit < len(tokens):
+            # a known word may end the window if the repair keeps it as it is and changes no real
+            # word before it ("trun off" → "turn off"; "still recording" is not "kill recording")
+            wider = self.index().match(tokens, i, anchored)
+            words = wider.phrase.split() if wider is not None else []
+            if wider is not None and len(words) == wider.end - i and \
+                    all(words[j - i] == tokens[j].text for j in range(limit, wider.end)) and \
+                    not any(tokens[j].text in english_words() for j in range(i, limit)):
+                return wider
+        return found
 
     def _repaired(self, tokens: list[Token], i: int, repair: Repair) -> Tag:
         entries = self.lex.phrases[repair.phrase]
