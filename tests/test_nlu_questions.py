@@ -121,3 +121,24 @@ def test_a_grade_said_on_its_own_is_the_severity(name, text, severity):
 ])
 def test_a_repair_keeps_the_known_word_it_ends_on(name, text, expected):
     assert [fields(i, "device", "action") for i in items(name, text)] == expected
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    ("power_line", "5号塔销子掉了", [("bolt", "missing", None)]),
+    ("power_line", "4号塔绝缘子串闪络了，紧急缺陷", [("insulator", "flashover", "critical")]),  # 缺陷 is no 缺
+    ("power_line", "the dampener at tower 10 fell off", [("damper", "missing", None)]),
+    ("power_line", "note a slight tilt on pole 4", [("pole", "tilt", "low")]),           # "note" is no "not"
+])
+def test_field_words_of_the_patrol(name, text, expected):
+    assert [fields(i, "component", "defect", "severity") for i in items(name, text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("the fan is too slow", ("fan", "increase")),
+    ("slow down the fan", ("fan", "decrease")),
+    ("扫地机器人停止", ("vacuum", "stop")),
+    ("停止播放", ("media_player", "pause")),
+    ("空调调凉快一点", ("climate", "decrease")),
+])
+def test_more_ways_to_say_faster_cooler_and_stop(text, expected):
+    assert [fields(i, "device", "action") for i in items("smart_home", text)] == [expected]
