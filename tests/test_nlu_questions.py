@@ -142,3 +142,12 @@ def test_field_words_of_the_patrol(name, text, expected):
 ])
 def test_more_ways_to_say_faster_cooler_and_stop(text, expected):
     assert [fields(i, "device", "action") for i in items("smart_home", text)] == [expected]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("螺栓又松又锈", [("bolt", "loose"), ("bolt", "corrosion")]),
+    ("绝缘子又脏又裂", [("insulator", "contamination"), ("insulator", "crack")]),
+    ("rusty bolts and a bird nest on tower 3", [("bolt", "corrosion"), ("tower", "bird_nest")]),
+])
+def test_a_second_defect_without_a_component_is_the_first_ones(text, expected):
+    assert [fields(i, "component", "defect") for i in items("power_line", text)] == expected

@@ -45,12 +45,16 @@ def reports(tags: list[Tag], profile, utterance_assets: list[dict],
         # "corrosion on the crossarm and the bolts": one defect, one report per component
         pairs = [(defects[0], c) for c in coordinated(tags, pairs[0][1])]
     drafts = []
+    before = subject
     for d, owner in pairs:
         component = tags[owner].get("component") if owner is not None else None
         defect = tags[d].get("defect")
         said = component is not None
         fits = und.defect_components.get(defect)  # what the defect can be on, if the profile says
-        component = component or (subject if fits is None or subject in fits else None)
+        # a second defect with no component of its own is the first one's ("螺栓又松又锈"),
+        # else the previous clause's ("the insulator is cracked and dirty")
+        component = component or (before if fits is None or before in fits else None)
+        before = component or before
         # the asset itself ("pole 23 is leaning"), unless the defect cannot be on it: "9号塔闪络"
         # is the insulator's (default_component)
         if component is None and asset and asset["type"] in vocab.components and \
