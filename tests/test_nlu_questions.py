@@ -151,3 +151,15 @@ def test_more_ways_to_say_faster_cooler_and_stop(text, expected):
 ])
 def test_a_second_defect_without_a_component_is_the_first_ones(text, expected):
     assert [fields(i, "component", "defect") for i in items("power_line", text)] == expected
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    # a request said first goes on to each later clause that opens with what to do
+    ("ultrasound", "um, could you, uh, freeze it?", ["freeze"]),
+    ("ultrasound", "can you save the image and unfreeze?", ["save_image", "unfreeze"]),
+    # …not to one that asks or tells
+    ("ultrasound", "could you freeze, and what's the normal spleen size?", ["freeze", None]),
+    ("smart_home", "could you turn off the lights, my kids left them on", ["turn_off"]),
+])
+def test_a_request_said_first_reaches_the_clauses_after_it(name, text, expected):
+    assert [i.get("action") for i in items(name, text)] == expected

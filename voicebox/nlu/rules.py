@@ -70,7 +70,9 @@ class Rules:
         tags = result.tags = corrected(tags)  # "turn left, no, right": what was taken back goes
         assets = list({_key(t.get("asset")): t.get("asset") for t in tags if "asset" in t.fields}.values())
         subject: str | None = None  # the component a clause without one goes on talking about
+        request = _opening_request(tags)  # "could you, uh, freeze it?", "can you save and unfreeze?"
         for clause in clause_mod.split(tags, self.lang):
+            request, clause = _requested(request, clause)
             said = mood.of(clause)
             if any(t.role == "unsupported" for t in clause):  # "删除上一张图": known, and not ours
                 result.declined = True
@@ -94,6 +96,28 @@ class Rules:
         if result.drafts:
             result.partial = []
         return result
+
+
+def _opening_request(tags: list[Tag]) -> Tag | None:
+    """A request said before anything to do (a piece of its own is dropped from the clauses)."""
+    for t in tags:
+        if t.role == "request":
+            return t
+        if any(k in t.fields for k in clause_mod.CONTENT):
+            return None
+    return None
+
+
+def _requested(request: Tag | None, clause: list[Tag]) -> tuple[Tag | None, list[Tag]]:
+    """A request said before goes on to a clause that opens with what to do ("could you, uh,
+    freeze it?", "can you save the image and unfreeze?"), not to one that tells or asks."""
+    own = next((t for t in clause if t.role == "request"), None)
+    if own is not None or request is None:
+        return request or own, clause
+    first = next((t for t in clause if t.role not in ("filler", "stopword", "split", "join")), None)
+    if first is not None and "verb" in first.fields and not first.get("implied"):
+        return request, [request, *clause]
+    return request, clause
 
 
 def _inspects(tags: list[Tag]) -> bool:
