@@ -157,6 +157,7 @@ class FakeParse:
     path: str
     elapsed_ms: float = 1.0
     lang: str = "en"
+    llm_asked: bool = False
 
 
 class FakeUnderstander:
@@ -180,7 +181,7 @@ class FakeUnderstander:
         if "llm" in text and self.llm is not None and self.llm_enabled:
             self.llm.load()
             item = {"kind": "query", "question": text, "topic": None, "confidence": 0.6}
-            return FakeParse(text, [item], "Let me think. Here it is.", "llm")
+            return FakeParse(text, [item], "Let me think. Here it is.", "llm", llm_asked=True)
         return FakeParse(text, [], None, "none")
 
 

@@ -66,7 +66,7 @@ def test_llm_is_loaded_on_demand_and_unloaded_right_after_the_reply():
     runner.run(frames(*turn(), (QUIET, 3.0), *turn(), (QUIET, 3.0)))
     llm = [(e.action, e.reason) for e in rec.of(ev.Power) if e.component == "llm"]
     assert llm == [("load", "demand"), ("unload", "idle")]
-    assert [e.path for e in rec.of(ev.Items)] == ["llm", "rules"]
+    assert [(e.path, e.llm_asked) for e in rec.of(ev.Items)] == [("llm", True), ("rules", None)]
     assert seen_idle and not any(seen_idle), "the LLM must not be resident while idle"
     unload = [e for e in rec.of(ev.Power) if e.component == "llm" and e.action == "unload"][0]
     assert unload.t == pytest.approx(rec.of(ev.Reply)[0].t, abs=0.09)

@@ -56,6 +56,11 @@ class Parse:
     lang: str = "en"
     extra: dict = field(default_factory=dict, compare=False, repr=False)  # rules-path details for eval
 
+    @property
+    def llm_asked(self) -> bool:
+        """The LLM was asked (its answer may have been dropped: path "none")."""
+        return bool(self.extra.get("llm_used"))
+
     def to_dict(self) -> dict:
         return {"text": self.text, "items": [dict(i) for i in self.items], "reply": self.reply,
                 "path": self.path, "elapsed_ms": round(self.elapsed_ms, 3)}

@@ -69,6 +69,7 @@ class Items(Event):
     elapsed_ms: float | None = None
     ms: float | None = None
     since_speech_end_ms: float | None = None
+    llm_asked: bool | None = None          # True when the LLM was asked, whatever its answer became
     type: ClassVar[str] = "items"
 
 

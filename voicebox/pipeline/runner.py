@@ -164,7 +164,8 @@ class Runner:
         ms = (time.perf_counter() - self._heard_at) * 1000
         self.emit(ev.Items(self.t, items=list(parse.items), path=parse.path, lang=parse.lang,
                            elapsed_ms=parse.elapsed_ms, ms=ms,
-                           since_speech_end_ms=None if tail_ms is None else tail_ms + ms))
+                           since_speech_end_ms=None if tail_ms is None else tail_ms + ms,
+                           llm_asked=parse.llm_asked or None))
         self.turns += 1
         if parse.items and self.stages.outbox is not None:
             with stage("deliver"):
