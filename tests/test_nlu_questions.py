@@ -163,3 +163,16 @@ def test_a_second_defect_without_a_component_is_the_first_ones(text, expected):
 ])
 def test_a_request_said_first_reaches_the_clauses_after_it(name, text, expected):
     assert [i.get("action") for i in items(name, text)] == expected
+
+
+@pytest.mark.parametrize("text", ["录像开了没", "how many photos have we taken", "照片拍好了吗"])
+def test_whether_it_was_done_is_a_question_however_it_is_asked(text):
+    assert [i["kind"] for i in items("drone", text)] == ["query"]
+
+
+def test_a_photo_is_a_thing_not_a_tilt():
+    assert "defect_report" not in [i["kind"] for i in items("drone", "拍了几张照片了")]
+
+
+def test_a_past_auxiliary_after_an_interjection_asks_no_state():
+    assert items("drone", "wait what did you say") == []

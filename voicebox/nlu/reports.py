@@ -172,16 +172,18 @@ def _asks_state(tags: list[Tag]) -> bool:
     """A yes/no question about what the device is doing, is in or has done ("are we recording",
     "is it frozen", "在录像吗", "还在悬停吗", "did you get the photo", "照片拍了吗"): its verb in the
     progressive, as a state or done."""
+    # the verb asked about comes after the question word: "wait, what did you say" asks no state
+    asked = next((k for k, t in enumerate(tags) if t.role in ("question", "question_start")), -1)
     for k, t in enumerate(tags):
         if "verb" not in t.fields or t.get("implied"):
             continue
         word = t.text.split(" ")[0]
         if word.isascii():
-            if tags[0].text in _BE and word.endswith(("ing", "ed", "en")) or tags[0].text in _DONE:
-                return True  # "is it frozen", "are we recording"; "did you get the photo"
+            if tags[0].text in _BE and word.endswith(("ing", "ed", "en")) or any(o.text in _DONE for o in tags) and k > asked:
+                return True  # "is it frozen", "are we recording"; "did you get the photo", "how many have we taken"
         elif k and tags[k - 1].role == "progressive" or k + 1 < len(tags) and tags[k + 1].text == "着":
             return True
-        elif k + 1 < len(tags) and tags[k + 1].text in ("了", "过") and tags[-1].role in ("question", "question_end") \
+        elif k + 1 < len(tags) and tags[k + 1].text[:1] in ("了", "过") and tags[-1].role in ("question", "question_end") \
                 or k and tags[k - 1].text == "有没有":
             return True  # whether it was done: "照片拍了吗", "起飞了没有", "有没有录像"
     return False
