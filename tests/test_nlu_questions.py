@@ -176,3 +176,19 @@ def test_a_photo_is_a_thing_not_a_tilt():
 
 def test_a_past_auxiliary_after_an_interjection_asks_no_state():
     assert items("drone", "wait what did you say") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a mid-clause "where" after a defect is relative: it says where, it does not ask
+    ("wear on the conductor where it sits in the clamp", [("conductor", "wear")]),
+    ("crack in the insulator where the bolt goes through", [("insulator", "crack")]),
+    # one defect said twice, the second time on a component: the component said, not the one guessed
+    ("10号塔有异物，风筝挂在导线上", [("conductor", "foreign_object")]),
+    ("tower 4 has something stuck, a kite on the conductor", [("conductor", "foreign_object")]),
+])
+def test_where_a_defect_sits_and_which_component_it_is_on(text, expected):
+    assert [fields(i, "component", "defect") for i in items("power_line", text)] == expected
+
+
+def test_where_still_asks_first_in_a_clause():
+    assert [i["kind"] for i in items("power_line", "where is the crack")] == ["query"]

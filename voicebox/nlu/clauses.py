@@ -180,7 +180,9 @@ def _relative(content: list[Tag], k: int) -> bool:
         return False
     inverted = k + 1 < len(content) and content[k + 1].role == "question_start" \
         and content[k + 1].start == t.end  # "what did you say", not "where you are'
-    return not inverted and any("verb" in o.fields and not o.get("implied") for o in content[:k])
+    # after a verb, or after a defect ("wear on the conductor where it sits in the clamp")
+    return not inverted and any("verb" in o.fields and not o.get("implied") or "defect" in o.fields
+                                for o in content[:k])
 
 
 def negated(tags: list[Tag]) -> bool:

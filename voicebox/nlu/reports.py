@@ -33,6 +33,10 @@ def reports(tags: list[Tag], profile, utterance_assets: list[dict],
     comps = [k for k, t in enumerate(tags) if "component" in t.fields]
     # "wear on the conductor near the clamp": a component said as where is not the one reported
     comps = [k for k in comps if not _where(tags, k)] or comps
+    # …as is one in a relative clause after it: "wear on the conductor where it sits in the clamp"
+    place = next((k for k, t in enumerate(tags) if k and t.text in ("where", "wherever")
+                  and not any("defect" in o.fields for o in tags[k:])), None)
+    comps = [k for k in comps if place is None or k < place] or comps
     assets = _assets(tags)
     asset = assets[0] if assets else (utterance_assets[0] if len(utterance_assets) == 1 else None)
     if not defects:
@@ -67,7 +71,7 @@ def reports(tags: list[Tag], profile, utterance_assets: list[dict],
         item = {"kind": "defect_report", "component": component, "defect": defect, "asset": asset,
                 "position": near("position"), "severity": grades.get(d) or near("severity")}
         score = min(t.score for t in tags) * (1.0 if said else 0.85)  # an inferred component is a guess
-        drafts.append(Draft(item, round(0.9 * score, 3)))
+        drafts.append(Draft(item, round(0.9 * score, 3), notes={"inferred": not said}))
     if len(pairs) == 1 and len(assets) > 1:
         # one defect on several assets: "bird nests on towers 8 and 9", "7号塔和8号塔都有鸟窝"
         drafts = [Draft({**d.item, "asset": a}, d.confidence) for a in assets for d in drafts]

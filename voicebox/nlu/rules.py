@@ -143,6 +143,11 @@ def _settle(drafts: list[Draft]) -> list[Draft]:
     absorbed = {_ABSORBS[a] for a in actions if a in _ABSORBS}
     drafts = [d for d in drafts if not (d.item.get("action") == "move" and d.item.get("value") is None
                                         and d.item.get("direction") in absorbed)]
+    # "10号塔有异物，风筝挂在导线上": one foreign object, on the conductor said, not the tower guessed
+    said = {(d.item["defect"], _key(d.item["asset"] or {"type": "", "id": ""})) for d in drafts
+            if d.item["kind"] == "defect_report" and not d.notes.get("inferred")}
+    drafts = [d for d in drafts if not (d.item["kind"] == "defect_report" and d.notes.get("inferred") and
+                                        (d.item["defect"], _key(d.item["asset"] or {"type": "", "id": ""})) in said)]
     explicit = {(d.item.get("device"), d.item.get("attribute")) for d in drafts
                 if d.item["kind"] == "device_command" and not d.implied}
     devices = {dev for dev, _ in explicit}
