@@ -192,3 +192,15 @@ def test_where_a_defect_sits_and_which_component_it_is_on(text, expected):
 
 def test_where_still_asks_first_in_a_clause():
     assert [i["kind"] for i in items("power_line", "where is the crack")] == ["query"]
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("拍好了吗", "state"), ("飞了几分钟了", "flight_time"), ("还能坚持几分钟", "flight_time"),
+])
+def test_more_chinese_status_questions(text, topic):
+    assert [fields(i, "kind", "topic") for i in items("drone", text)] == [("query", topic)]
+
+
+@pytest.mark.parametrize("text", ["拍好了", "拍了"])
+def test_without_a_question_ending_it_is_still_done(text):
+    assert [i["action"] for i in items("drone", text)] == ["capture_photo"]

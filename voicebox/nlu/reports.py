@@ -187,8 +187,8 @@ def _asks_state(tags: list[Tag]) -> bool:
                 return True  # "is it frozen", "are we recording"; "did you get the photo", "how many have we taken"
         elif k and tags[k - 1].role == "progressive" or k + 1 < len(tags) and tags[k + 1].text == "着":
             return True
-        elif k + 1 < len(tags) and tags[k + 1].text[:1] in ("了", "过") and tags[-1].role in ("question", "question_end") \
+        elif any(o.text[:1] in ("了", "过") for o in tags[k + 1:k + 3]) and tags[-1].role in ("question", "question_end") \
                 or k and tags[k - 1].text == "有没有":
-            return True  # whether it was done: "照片拍了吗", "起飞了没有", "有没有录像"
+            return True  # whether it was done: "照片拍了吗", "拍好了吗", "起飞了没有", "有没有录像"
     return False
 
