@@ -204,3 +204,16 @@ def test_more_chinese_status_questions(text, topic):
 @pytest.mark.parametrize("text", ["拍好了", "拍了"])
 def test_without_a_question_ending_it_is_still_done(text):
     assert [i["action"] for i in items("drone", text)] == ["capture_photo"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("空调开低一点", [("climate", "decrease", None)]),
+    ("空调开高一点", [("climate", "increase", None)]),
+    ("what's the humidity", [("query", None, "weather_inside")]),
+    ("how much power are we using", [("query", None, "energy")]),
+    ("扫地机在干嘛", [("query", None, None)]),
+])
+def test_smart_home_ways_to_say_it(text, expected):
+    got = [(i["kind"], i.get("action"), i.get("topic")) if i["kind"] == "query" else (i["device"], i["action"], None)
+           for i in items("smart_home", text)]
+    assert got == expected
