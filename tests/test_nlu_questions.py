@@ -217,3 +217,8 @@ def test_smart_home_ways_to_say_it(text, expected):
     got = [(i["kind"], i.get("action"), i.get("topic")) if i["kind"] == "query" else (i["device"], i["action"], None)
            for i in items("smart_home", text)]
     assert got == expected
+
+
+@pytest.mark.parametrize("name, text", [("drone", "等一下再起飞"), ("smart_home", "等下再关灯")])
+def test_later_is_no_command_now(name, text):
+    assert items(name, text) == []
