@@ -72,6 +72,9 @@ class Grounding:
                 said.setdefault("asset_type", set()).add(t.get("asset")["type"])
             if "value_attr" in t.fields:
                 said.setdefault("attribute", set()).add(t.get("value_attr"))
+            # a comparative of several attributes supports each ("quieter": volume or a fan's speed)
+            if "attributes" in t.fields:
+                said.setdefault("attribute", set()).update(t.get("attributes"))
         # small words ("of", "the", "嗯") mean nothing to the templates: they may be mis-heard ones
         covered = {k for t in tags if t.role not in ("stopword", "filler") for k in range(t.start, t.end)}
         runs: list[list[str]] = [[]]
