@@ -10,6 +10,7 @@ the utterance's when it named only one.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from voicebox.nlu.clauses import CONTENT, coordinated, is_question
@@ -30,13 +31,7 @@ def reports(tags: list[Tag], profile, utterance_assets: list[dict],
     # "a kite stuck in the conductor": two words, one defect
     defects = [k for k, t in enumerate(tags) if "defect" in t.fields
                and not (t.get("defect") in seen or seen.add(t.get("defect")))]
-    comps = [k for k, t in enumerate(tags) if "component" in t.fields]
-    # "wear on the conductor near the clamp": a component said as where is not the one reported
-    comps = [k for k in comps if not _where(tags, k)] or comps
-    # …as is one in a relative clause after it: "wear on the conductor where it sits in the clamp"
-    place = next((k for k, t in enumerate(tags) if k and t.text in ("where", "wherever")
-                  and not any("defect" in o.fields for o in tags[k:])), None)
-    comps = [k for k in comps if place is None or k < place] or comps
+    comps = _components(tags)
     assets = _assets(tags)
     asset = assets[0] if assets else (utterance_assets[0] if len(utterance_assets) == 1 else None)
     if not defects:
@@ -54,17 +49,8 @@ def reports(tags: list[Tag], profile, utterance_assets: list[dict],
         component = tags[owner].get("component") if owner is not None else None
         defect = tags[d].get("defect")
         said = component is not None
-        fits = und.defect_components.get(defect)  # what the defect can be on, if the profile says
-        # a second defect with no component of its own is the first one's ("螺栓又松又锈"),
-        # else the previous clause's ("the insulator is cracked and dirty")
-        component = component or (before if fits is None or before in fits else None)
-        before = component or before
-        # the asset itself ("pole 23 is leaning"), unless the defect cannot be on it: "9号塔闪络"
-        # is the insulator's (default_component)
-        if component is None and asset and asset["type"] in vocab.components and \
-                (fits is None or asset["type"] in fits):
-            component = asset["type"]
-        component = component or und.default_component.get(defect)
+        component = component or _inferred(defect, before, asset, profile)
+        before = component if said else before
         if component is None:
             continue
         near = _nearest(tags, d)
@@ -74,8 +60,33 @@ def reports(tags: list[Tag], profile, utterance_assets: list[dict],
         drafts.append(Draft(item, round(0.9 * score, 3), notes={"inferred": not said}))
     if len(pairs) == 1 and len(assets) > 1:
         # one defect on several assets: "bird nests on towers 8 and 9", "7号塔和8号塔都有鸟窝"
-        drafts = [Draft({**d.item, "asset": a}, d.confidence) for a in assets for d in drafts]
+        drafts = [replace(d, item={**d.item, "asset": a}) for a in assets for d in drafts]
     return drafts, []
+
+
+def _components(tags: list[Tag]) -> list[int]:
+    """Where the components said that may be reported on are."""
+    comps = [k for k, t in enumerate(tags) if "component" in t.fields]
+    # "wear on the conductor near the clamp": a component said as where is not the one reported
+    comps = [k for k in comps if not _where(tags, k)] or comps
+    # …as is one in a relative clause after it: "wear on the conductor where it sits in the clamp"
+    place = next((k for k, t in enumerate(tags) if k and t.text in ("where", "wherever")
+                  and not any("defect" in o.fields for o in tags[k:])), None)
+    return [k for k in comps if place is None or k < place] or comps
+
+
+def _inferred(defect: str, before: str | None, asset: dict | None, profile) -> str | None:
+    """The component of a defect said without one, where the defect can be on it
+    (`defect_components`): the one said before, in this clause ("螺栓又松又锈") or the previous
+    one ("the insulator is cracked and dirty"); the asset itself ("pole 23 is leaning"); the
+    defect's usual one ("9号塔闪络" is the insulator's: `default_component`)."""
+    und = profile.understanding
+    fits = und.defect_components.get(defect)
+    if before is not None and (fits is None or before in fits):
+        return before
+    if asset and asset["type"] in profile.vocabulary.components and (fits is None or asset["type"] in fits):
+        return asset["type"]
+    return und.default_component.get(defect)
 
 
 def _assets(tags: list[Tag]) -> list[dict]:
