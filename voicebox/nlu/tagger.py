@@ -161,14 +161,13 @@ class Tagger:
         if self.lex.lang == "zh":
             return self.index().match(tokens[:limit], i)
         found = self.index().match(tokens[:limit], i, anchored)
-        if found is None and limit < len(tokens):
+        if found is None and limit < len(tokens) and not any(t.text in english_words() for t in tokens[i:limit]):
             # a known word may end the window if the repair keeps it as it is and changes no real
             # word before it ("trun off" → "turn off"; "still recording" is not "kill recording")
             wider = self.index().match(tokens, i, anchored)
             words = wider.phrase.split() if wider is not None else []
             if wider is not None and len(words) == wider.end - i and \
-                    all(words[j - i] == tokens[j].text for j in range(limit, wider.end)) and \
-                    not any(tokens[j].text in english_words() for j in range(i, limit)):
+                    all(words[j - i] == tokens[j].text for j in range(limit, wider.end)):
                 return wider
         return found
 
