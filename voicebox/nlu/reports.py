@@ -6,7 +6,7 @@ one clause each take their nearest), and among several the most specific
 component word, the asset itself ("tower 27 is leaning" → tower) or the defect's usual
 component (`default_component`: sag → conductor) stands in; `defect_components` says what a
 defect can be on, so "9号塔闪络" is the insulator's, not the tower's. The asset is the clause's own, or
-the utterance's when it named only one.
+the utterance's when it named only one; one defect on several assets is a report on each.
 """
 from __future__ import annotations
 
