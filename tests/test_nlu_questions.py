@@ -89,6 +89,7 @@ def test_a_past_question_about_something_else_is_nothing():
     ("the grounding wire is corroded on poles 3 and 4",
      [("corrosion", "pole", "3"), ("corrosion", "pole", "4")]),
     ("towers 5 and 6 both have bird nests", [("bird_nest", "tower", "5"), ("bird_nest", "tower", "6")]),
+    ("towers 3, 4 and 5 have loose bolts", [("loose", "tower", "3"), ("loose", "tower", "4"), ("loose", "tower", "5")]),
     ("7号塔和8号塔都有鸟窝", [("bird_nest", "tower", "7"), ("bird_nest", "tower", "8")]),
     ("7号和8号塔都有鸟窝", [("bird_nest", "tower", "7"), ("bird_nest", "tower", "8")]),
     # a span is one asset; a number before a component is a count, not a tower

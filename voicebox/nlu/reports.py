@@ -90,19 +90,19 @@ def _inferred(defect: str, before: str | None, asset: dict | None, profile) -> s
 
 
 def _assets(tags: list[Tag]) -> list[dict]:
-    """The clause's assets, in order; a number joined to one by "and" is another of its kind
-    ("poles 3 and 4"). A span is one asset of its own."""
+    """The clause's assets, in order; a number joined to one by "and" or a comma is another of
+    its kind ("poles 3 and 4", "towers 3, 4 and 5"). A span is one asset of its own."""
     out: list[dict] = []
+    run: dict | None = None  # the asset a list of numbers goes on from
     for k, t in enumerate(tags):
         asset = t.get("asset")
-        if asset is None and "number" in t.fields and k >= 2 and tags[k - 1].role in ("split", "join") \
-                and "asset" in tags[k - 2].fields and tags[k - 2].get("asset")["type"] != "span" \
+        if asset is None and run is not None and "number" in t.fields and tags[k - 1].role in ("split", "join") \
                 and not (k + 1 < len(tags) and "component" in tags[k + 1].fields):  # "tower 5 and 2 bolts"
             number = t.get("number")
-            asset = {"type": tags[k - 2].get("asset")["type"],
-                     "id": str(int(number)) if float(number).is_integer() else str(number)}
+            asset = {"type": run["type"], "id": str(int(number)) if float(number).is_integer() else str(number)}
         if asset is not None and asset not in out:
             out.append(asset)
+        run = asset if asset is not None and asset["type"] != "span" else run if t.role in ("split", "join") else None
     return out
 
 
