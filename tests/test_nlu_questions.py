@@ -223,3 +223,12 @@ def test_smart_home_ways_to_say_it(text, expected):
 @pytest.mark.parametrize("name, text", [("drone", "等一下再起飞"), ("smart_home", "等下再关灯")])
 def test_later_is_no_command_now(name, text):
     assert items(name, text) == []
+
+
+@pytest.mark.parametrize("name, text, topic", [
+    ("power_line", "带电作业要注意什么", "safety"),
+    ("ultrasound", "门静脉内径正常值", "portal_vein"),
+    ("ultrasound", "肾脏正常范围", "kidney"),
+])
+def test_reference_questions_said_as_a_noun_phrase(name, text, topic):
+    assert [fields(i, "kind", "topic") for i in items(name, text)] == [("query", topic)]
