@@ -232,3 +232,12 @@ def test_later_is_no_command_now(name, text):
 ])
 def test_reference_questions_said_as_a_noun_phrase(name, text, topic):
     assert [fields(i, "kind", "topic") for i in items(name, text)] == [("query", topic)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("can we fly in this rain", [("query", "weather")]),       # a request ordering nothing asks about its topic
+    ("can you land", [("device_command", None)]),
+    ("can we go higher, the wind is strong", [("device_command", None)]),
+])
+def test_a_request_that_orders_nothing_asks_about_its_topic(text, expected):
+    assert [fields(i, "kind", "topic") for i in items("drone", text)] == expected

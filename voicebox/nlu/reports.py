@@ -172,11 +172,26 @@ def query(tags: list[Tag], profile, text: str) -> Draft | None:
     if not any(t.role == "question" for t in tags) and not place and not _asks_state(tags) and \
             not any(k in t.fields for t in tags for k in ("topic", "device", "entity", "attribute")):
         return None
-    # the profile lists its topics most specific first: "normal gallbladder wall" is about the gallbladder
+    allowed = profile.vocabulary.topics
+    topic = _topic(tags, profile) or ("state" if "state" in allowed and _asks_state(tags) else None)
+    return Draft({"kind": "query", "question": text.strip(), "topic": topic}, 0.8)
+
+
+def permission(tags: list[Tag], profile, text: str) -> Draft | None:
+    """A request that orders nothing but names a topic asks about it: "can we fly in this
+    rain" is about the weather (the caller knows no command or report came out)."""
+    topic = _topic(tags, profile)
+    if "query" not in profile.vocabulary.kinds or topic is None or not any(t.role == "request" for t in tags):
+        return None
+    return Draft({"kind": "query", "question": text.strip(), "topic": topic}, 0.7)
+
+
+def _topic(tags: list[Tag], profile) -> str | None:
+    """The clause's topic; the profile lists them most specific first ("normal gallbladder
+    wall" is about the gallbladder)."""
     allowed = profile.vocabulary.topics
     topics = sorted((t.get("topic") for t in tags if t.get("topic") in allowed), key=allowed.index)
-    topic = topics[0] if topics else ("state" if "state" in allowed and _asks_state(tags) else None)
-    return Draft({"kind": "query", "question": text.strip(), "topic": topic}, 0.8)
+    return topics[0] if topics else None
 
 
 _BE = ("is", "are", "am", "was", "were")

@@ -15,7 +15,7 @@ from voicebox.nlu.commands import Draft, commands
 from voicebox.nlu.corrections import corrected
 from voicebox.nlu.lexicon import Lexicon
 from voicebox.nlu.lexicon import load as load_lexicon
-from voicebox.nlu.reports import query, reports
+from voicebox.nlu.reports import permission, query, reports
 from voicebox.nlu.tagger import Tag, Tagger
 from voicebox.nlu.text import Token, normalise, tokenize
 
@@ -88,8 +88,9 @@ class Rules:
             subject = found[-1].item["component"] if found else subject
             result.drafts.extend(found)
             # a statement ("the bedroom is freezing") keeps only what it implies ("too hot")
-            result.drafts.extend(d for d in commands(clause, self.profile)
-                                 if said == mood.COMMAND or d.implied)
+            done = [d for d in commands(clause, self.profile) if said == mood.COMMAND or d.implied]
+            asked = permission(clause, self.profile, text) if not found and not done else None
+            result.drafts.extend(done + ([asked] if asked is not None else []))
             if not found:
                 result.partial.extend(partial)
         result.drafts = _settle(result.drafts)
