@@ -1,0 +1,38 @@
+"""Colloquial speech on the real profiles (own8 round): speed level words, a garage that
+opens, counting questions, repaired near-homophones, findings said as statements, 口语 verbs."""
+from __future__ import annotations
+
+import functools
+
+import pytest
+
+from voicebox.models import default_store
+from voicebox.nlu.understander import Understander
+from voicebox.profile import load
+
+
+@functools.lru_cache(maxsize=None)
+def profile(name: str):
+    return load(name, default_store().manifest)
+
+
+def items(name: str, text: str) -> list[dict]:
+    return list(Understander(profile(name)).parse(text).items)
+
+
+def fields(item: dict, *names: str) -> tuple:
+    return tuple(item.get(n) for n in names)
+
+
+@pytest.mark.parametrize("text, value", [
+    # level words sit on the scale of "speed 3" / 三档: low 1, medium 2, high 3
+    ("put the fan on high", 3), ("set the fan to medium", 2), ("turn the ceiling fan to low", 1),
+    ("风扇开中档", 2), ("吊扇调到低档", 1), ("风扇开高档", 3),
+])
+def test_speed_level_words_set_the_fan_speed(text, value):
+    assert [fields(i, "device", "action", "attribute", "value") for i in items("smart_home", text)] \
+        == [("fan", "set", "speed", value)]
+
+
+def test_on_is_still_on_without_a_level():
+    assert [fields(i, "device", "action") for i in items("smart_home", "put the fan on")] == [("fan", "turn_on")]
