@@ -36,3 +36,17 @@ def test_speed_level_words_set_the_fan_speed(text, value):
 
 def test_on_is_still_on_without_a_level():
     assert [fields(i, "device", "action") for i in items("smart_home", "put the fan on")] == [("fan", "turn_on")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # English open/close with no device said is a cover (the garage's door), not the area's light
+    ("open the garage", ("cover", "open", "garage")),
+    ("close the garage", ("cover", "close", "garage")),
+    # a device said still decides: a light opened is on, a door opened is unlocked
+    ("open the living room light", ("light", "turn_on", "living room")),
+    ("open the front door", ("lock", "unlock", "front door")),
+    ("turn on the garage", ("light", "turn_on", "garage")),
+    ("打开车库的开关", ("switch", "turn_on", "garage")),
+])
+def test_opening_a_place_opens_what_opens_there(text, expected):
+    assert [fields(i, "device", "action", "target") for i in items("smart_home", text)] == [expected]
