@@ -50,3 +50,17 @@ def test_on_is_still_on_without_a_level():
 ])
 def test_opening_a_place_opens_what_opens_there(text, expected):
     assert [fields(i, "device", "action", "target") for i in items("smart_home", text)] == [expected]
+
+
+@pytest.mark.parametrize("text", ["拍了几张照片了", "拍了几张了", "今天飞了几次了", "巡了几基塔了"])
+def test_a_count_of_what_was_done_is_a_question(text):
+    assert [i["kind"] for i in items("drone", text)] == ["query"]
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    ("drone", "拍几张照片", ("device_command", "capture_photo")),  # 几 without 了: a few
+    ("drone", "再拍几张", ("device_command", "capture_photo")),
+    ("power_line", "3号塔螺丝松了几个", ("defect_report", None)),  # a few came loose
+])
+def test_a_few_is_still_an_order_or_a_report(name, text, expected):
+    assert [fields(i, "kind", "action") for i in items(name, text)] == [expected]

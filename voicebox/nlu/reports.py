@@ -213,8 +213,13 @@ def _asks_state(tags: list[Tag]) -> bool:
                 return True  # "is it frozen", "are we recording"; "did you get the photo", "how many have we taken"
         elif k and tags[k - 1].role == "progressive" or k + 1 < len(tags) and tags[k + 1].text == "着":
             return True
-        elif any(o.text[:1] in ("了", "过") for o in tags[k + 1:k + 3]) and tags[-1].role in ("question", "question_end") \
+        elif any(o.text[:1] in ("了", "过") for o in tags[k + 1:k + 3]) and _asked_last(tags, k) \
                 or k and tags[k - 1].text == "有没有":
-            return True  # whether it was done: "照片拍了吗", "拍好了吗", "起飞了没有", "有没有录像"
+            return True  # whether or how often it was done: "照片拍了吗", "起飞了没有", "拍了几张了", "有没有录像"
     return False
 
+
+def _asked_last(tags: list[Tag], verb: int) -> bool:
+    """The question comes after the done verb: at the end ("拍好了吗"), or right after it as the
+    count of what was done ("拍了几张了", whose closing 了 is a filler)."""
+    return tags[-1].role in ("question", "question_end") or verb + 1 < len(tags) and tags[verb + 1].role == "question"
