@@ -64,3 +64,16 @@ def test_a_count_of_what_was_done_is_a_question(text):
 ])
 def test_a_few_is_still_an_order_or_a_report(name, text, expected):
     assert [fields(i, "kind", "action") for i in items(name, text)] == [expected]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # 空调 reads kong tiao; 调 alone is diao, which a recogniser writes 掉
+    ("打开空掉", ("climate", "turn_on")), ("把空掉关了", ("climate", "turn_off")),
+])
+def test_a_phrase_character_heard_in_its_other_reading_is_repaired(text, expected):
+    assert [fields(i, "device", "action") for i in items("smart_home", text)] == [expected]
+
+
+def test_a_rare_reading_repairs_nothing():
+    # 塌 has a rare reading da: "弧垂太大了" is a sag, not also a collapse
+    assert [fields(i, "component", "defect") for i in items("power_line", "导线弧垂太大了")] == [("conductor", "sag")]

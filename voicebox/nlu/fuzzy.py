@@ -7,7 +7,7 @@ candidates, so a repair can never produce a word the profile does not know.
 - Chinese: every character is compared by its toneless pinyin, with the classic dialect
   mergers folded (z/zh, c/ch, s/sh, n/l, f/hu, an/ang, en/eng, in/ing); a phrase of at
   least two characters matches when every syllable does and one character at least is the
-  same (pypinyin, the usual reading of each character).
+  same (pypinyin: the phrase's reading and each character's reading alone, 空调 as kong tiao or diao).
 - English: windows of one to three words are compared with rapidfuzz (edit ratio) and
   with metaphone keys (jellyfish) of the words run together, so split words join again.
   A single real English word is never replaced by another ("clean" stays "clean").
@@ -66,6 +66,14 @@ def char_syllables(char: str) -> frozenset[str]:
     return frozenset(fold(r) for r in (readings[0][:2] if readings else []))
 
 
+@functools.lru_cache(maxsize=8192)
+def _usual(char: str) -> str:
+    """A character's folded reading on its own (调: diao), whatever a phrase reads it as."""
+    from pypinyin import Style, lazy_pinyin
+
+    return fold(lazy_pinyin(char, style=Style.NORMAL)[0])
+
+
 class PinyinIndex:
     """A trie of the lexicon's Chinese phrases keyed by folded syllables."""
 
@@ -84,9 +92,17 @@ class PinyinIndex:
             if entries[0].source in _THINGS:  # 打开 is a word of its own, not a clipped 打开录像
                 for k in range(2, len(phrase)):
                     self.heads.setdefault(phrase[:k], []).append(phrase)
-            node = self.trie
-            for syl in lazy_pinyin(phrase, style=Style.NORMAL):
-                node = node.setdefault(fold(syl), {})
+            self._insert(phrase, lazy_pinyin(phrase, style=Style.NORMAL))
+
+    def _insert(self, phrase: str, readings: list[str]) -> None:
+        """Index a phrase under its reading and, where a character reads otherwise alone, under
+        that too: 空调 is kong *tiao*, but a recogniser that heard 调 as diao writes 掉 (打开空掉).
+        Not every reading of a character: 塌 has a rare da, and 大了 is no 塌了."""
+        level = [self.trie]
+        for char, syl in zip(phrase, readings):
+            options = {fold(syl), _usual(char)}
+            level = [node.setdefault(o, {}) for node in level for o in options]
+        for node in level:
             node[None] = phrase
 
     def match(self, tokens: list, i: int) -> Repair | None:
