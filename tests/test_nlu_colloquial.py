@@ -77,3 +77,20 @@ def test_a_phrase_character_heard_in_its_other_reading_is_repaired(text, expecte
 def test_a_rare_reading_repairs_nothing():
     # 塌 has a rare reading da: "弧垂太大了" is a sag, not also a collapse
     assert [fields(i, "component", "defect") for i in items("power_line", "导线弧垂太大了")] == [("conductor", "sag")]
+
+
+@pytest.mark.parametrize("name, text", [
+    # a finding said of what is on screen describes it; the reference is asked otherwise
+    ("ultrasound", "这个肾在正常范围"), ("ultrasound", "肝脏大小属于正常范围内"),
+    # 啥 / 什么 with 也 / 都 + 没 is "nothing at all", not a question
+    ("power_line", "15号塔啥也没有"), ("power_line", "12号塔什么都没发现"),
+])
+def test_statements_of_nothing_wrong_give_no_item(name, text):
+    assert items(name, text) == []
+
+
+@pytest.mark.parametrize("name, text", [
+    ("ultrasound", "这个肾在正常范围吗"), ("ultrasound", "肾脏正常范围"), ("power_line", "15号塔有啥问题"),
+])
+def test_the_same_words_asked_are_still_queries(name, text):
+    assert [i["kind"] for i in items(name, text)] == ["query"]
