@@ -94,3 +94,28 @@ def test_statements_of_nothing_wrong_give_no_item(name, text):
 ])
 def test_the_same_words_asked_are_still_queries(name, text):
     assert [i["kind"] for i in items(name, text)] == ["query"]
+
+
+@pytest.mark.parametrize("text, action", [
+    # 口语 "do" verbs (整/弄/搞/来) with a measure word and the thing made; a separable verb split
+    ("整个照片", "capture_photo"), ("弄两张照片", "capture_photo"), ("录个像呗", "start_recording"),
+    ("整段视频", "start_recording"),
+])
+def test_colloquial_do_verbs_and_split_verbs_on_the_drone(text, action):
+    assert [i["action"] for i in items("drone", text)] == [action]
+
+
+@pytest.mark.parametrize("text", ["来个空翻", "往前整个二十米"])
+def test_a_do_verb_without_a_photo_takes_none(text):
+    assert "capture_photo" not in [i.get("action") for i in items("drone", text)]
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    # 整/弄/搞 before a comparative adjust, as 调 does
+    ("smart_home", "灯整亮点儿", ("light", "increase", "brightness", None)),
+    ("smart_home", "空调弄低两度", ("climate", "decrease", "temperature", 2)),
+    ("smart_home", "声音搞小点儿", ("media_player", "decrease", "volume", None)),
+    ("ultrasound", "增益搞大点", ("ultrasound", "increase", "gain", None)),
+])
+def test_colloquial_do_verbs_before_a_comparative_adjust(name, text, expected):
+    assert [fields(i, "device", "action", "attribute", "value") for i in items(name, text)] == [expected]
