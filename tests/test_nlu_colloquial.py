@@ -119,3 +119,8 @@ def test_a_do_verb_without_a_photo_takes_none(text):
 ])
 def test_colloquial_do_verbs_before_a_comparative_adjust(name, text, expected):
     assert [fields(i, "device", "action", "attribute", "value") for i in items(name, text)] == [expected]
+
+
+@pytest.mark.parametrize("text", ["tower 9 insulator's kinda dirty", "the insulator on tower 3 is sort of cracked"])
+def test_hedged_defects_are_low_severity(text):
+    assert [i["severity"] for i in items("power_line", text)] == ["low"]
