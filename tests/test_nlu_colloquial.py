@@ -124,3 +124,32 @@ def test_colloquial_do_verbs_before_a_comparative_adjust(name, text, expected):
 @pytest.mark.parametrize("text", ["tower 9 insulator's kinda dirty", "the insulator on tower 3 is sort of cracked"])
 def test_hedged_defects_are_low_severity(text):
     assert [i["severity"] for i in items("power_line", text)] == ["low"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("扫地机器人歇会儿", ("vacuum", "pause")), ("让扫地机干活", ("vacuum", "start")),
+    ("音乐歇一会儿", ("media_player", "pause")),
+])
+def test_rest_and_work_idioms(text, expected):
+    assert [fields(i, "device", "action") for i in items("smart_home", text)] == [expected]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("crank it up", ("media_player", "increase", None)),
+    ("crank up the heat", ("climate", "increase", None)),
+    ("gimme some light in the kitchen", ("light", "turn_on", "kitchen")),
+    ("give me more light", ("light", "increase", None)),
+])
+def test_colloquial_english_home_idioms(text, expected):
+    assert [fields(i, "device", "action", "target") for i in items("smart_home", text)] == [expected]
+
+
+def test_a_number_said_overrides_the_one_a_verb_phrase_carries():
+    got = items("drone", "spin around to the left ninety degrees and grab a shot")
+    assert [fields(i, "action", "direction", "value") for i in got] == [("rotate", "left", 90), ("capture_photo", None, None)]
+    assert [i["value"] for i in items("drone", "spin around")] == [180]
+
+
+def test_a_participle_closing_the_verb_phrase_asks_the_state():
+    assert [fields(i, "kind", "topic") for i in items("drone", "is the camera rolling")] == [("query", "state")]
+    assert [i["action"] for i in items("drone", "roll left 5 meters")] == ["move"]

@@ -42,8 +42,10 @@ class Number:
 
 
 def numbers(tags: list[Tag]) -> list[Number]:
-    """Spoken numbers with the unit said next to them and the to/by word before them."""
-    out = []
+    """Spoken numbers with the unit said next to them and the to/by word before them; a
+    number a verb phrase carries ("spin around": 180) only after those said ("spin around to
+    the left ninety degrees" turns 90)."""
+    out, carried = [], []
     for k, t in enumerate(tags):
         num = t.get("number", t.get("step") if isinstance(t.get("step"), float) else None)
         if num is None or "asset" in t.fields:
@@ -56,8 +58,8 @@ def numbers(tags: list[Tag]) -> list[Number]:
             if prev.role in ("to", "by"):
                 marker = prev.role
                 break
-        out.append(Number(float(num), unit, marker))
-    return out
+        (carried if "verb" in t.fields else out).append(Number(float(num), unit, marker))
+    return out + carried
 
 
 def commands(tags: list[Tag], profile) -> list[Draft]:

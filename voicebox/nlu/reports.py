@@ -207,9 +207,10 @@ def _asks_state(tags: list[Tag]) -> bool:
     for k, t in enumerate(tags):
         if "verb" not in t.fields or t.get("implied"):
             continue
-        word = t.text.split(" ")[0]
+        word, last = t.text.split(" ")[0], t.text.split(" ")[-1]
         if word.isascii():
-            if tags[0].text in _BE and word.endswith(("ing", "ed", "en")) or any(o.text in _DONE for o in tags) and k > asked:
+            # the participle may close the verb phrase: "is the *camera rolling*"
+            if tags[0].text in _BE and any(w.endswith(("ing", "ed", "en")) for w in (word, last)) or any(o.text in _DONE for o in tags) and k > asked:
                 return True  # "is it frozen", "are we recording"; "did you get the photo", "how many have we taken"
         elif k and tags[k - 1].role == "progressive" or k + 1 < len(tags) and tags[k + 1].text == "着":
             return True
