@@ -153,3 +153,13 @@ def test_a_number_said_overrides_the_one_a_verb_phrase_carries():
 def test_a_participle_closing_the_verb_phrase_asks_the_state():
     assert [fields(i, "kind", "topic") for i in items("drone", "is the camera rolling")] == [("query", "state")]
     assert [i["action"] for i in items("drone", "roll left 5 meters")] == ["move"]
+
+
+@pytest.mark.parametrize("text, value", [("turn the fan down to low", 1), ("turn the fan up to high", 3), ("风扇调低到低档", 1)])
+def test_a_level_is_a_setting_even_after_up_or_down(text, value):
+    assert [fields(i, "action", "attribute", "value") for i in items("smart_home", text)] == [("set", "speed", value)]
+
+
+def test_a_bare_high_is_no_level():
+    assert [fields(i, "device", "action", "attribute") for i in items("smart_home", "turn the heat up high")] \
+        == [("climate", "increase", "temperature")]

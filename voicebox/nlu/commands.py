@@ -53,11 +53,9 @@ def numbers(tags: list[Tag]) -> list[Number]:
         unit = t.get("unit")
         if unit is None and k + 1 < len(tags) and "unit" in tags[k + 1].fields and "number" not in tags[k + 1].fields:
             unit = tags[k + 1].get("unit")
-        marker = None
-        for prev in reversed(tags[max(0, k - 2):k]):
-            if prev.role in ("to", "by"):
-                marker = prev.role
-                break
+        # a level word (`level = true`) is where to, whatever is before it: "turn the fan down to low"
+        marker = "to" if t.get("level") else next((p.role for p in reversed(tags[max(0, k - 2):k])
+                                                    if p.role in ("to", "by")), None)
         (carried if "verb" in t.fields else out).append(Number(float(num), unit, marker))
     return out + carried
 

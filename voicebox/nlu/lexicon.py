@@ -39,7 +39,7 @@ ROLES = ("split", "to", "by", "question", "question_start", "question_end", "req
          "filler", "stopword", "pronoun", "aside", "subject", "narrative", "bearing",
          "unsupported", "noun", "time", "resolved", "inspect", "duration",
          "progressive", "correction", "near")
-FRAGMENT_KEYS = {"device", "verb", "attribute", "value", "number", "unit", "direction", "step",
+FRAGMENT_KEYS = {"device", "verb", "attribute", "value", "number", "unit", "direction", "step", "level",
                  "component", "defect", "position", "severity", "topic", "asset"}
 TABLES = set(VALUE_TABLES) | set(FRAGMENT_TABLES) | {"value", "grammar", "names", "reply", "answer", "rewrite"}
 SLOT = "#"
