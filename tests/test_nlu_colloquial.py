@@ -163,3 +163,16 @@ def test_a_level_is_a_setting_even_after_up_or_down(text, value):
 def test_a_bare_high_is_no_level():
     assert [fields(i, "device", "action", "attribute") for i in items("smart_home", "turn the heat up high")] \
         == [("climate", "increase", "temperature")]
+
+
+@pytest.mark.parametrize("name, text", [("drone", "电池还行不"), ("drone", "信号好不")])
+def test_a_clipped_a_not_a_question_asks(name, text):
+    assert [i["kind"] for i in items(name, text)] == ["query"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("扫地机器人去扫个地", ("vacuum", "start")), ("拖一下地", ("vacuum", "start")),
+    ("把灯整起来", ("light", "turn_on")),
+])
+def test_split_and_do_verbs_in_the_home(text, expected):
+    assert [fields(i, "device", "action") for i in items("smart_home", text)] == [expected]
