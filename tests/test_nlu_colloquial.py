@@ -176,3 +176,14 @@ def test_a_clipped_a_not_a_question_asks(name, text):
 ])
 def test_split_and_do_verbs_in_the_home(text, expected):
     assert [fields(i, "device", "action") for i in items("smart_home", text)] == [expected]
+
+
+def test_gimme_a_shot_takes_a_photo():
+    assert [i["action"] for i in items("drone", "gimme a shot of the tower")] == ["capture_photo"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("the music's kinda loud", ("media_player", "decrease", "volume")), ("fan is a bit loud", ("fan", "decrease", "speed")),
+])
+def test_a_hedged_loud_is_a_wish_for_quieter(text, expected):
+    assert [fields(i, "device", "action", "attribute") for i in items("smart_home", text)] == [expected]
