@@ -187,3 +187,22 @@ def test_gimme_a_shot_takes_a_photo():
 ])
 def test_a_hedged_loud_is_a_wish_for_quieter(text, expected):
     assert [fields(i, "device", "action", "attribute") for i in items("smart_home", text)] == [expected]
+
+
+def test_a_verb_said_twice_around_yi_is_a_little_not_one():
+    got = items("drone", "往左挪一挪")
+    assert [fields(i, "action", "direction", "value") for i in got] == [("move", "left", None)]
+    assert [i["value"] for i in items("drone", "往前挪一米")] == [1]
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    ("drone", "把录像给停了", ("drone", "stop_recording")),  # 给 before the verb (disposal 口语)
+    ("smart_home", "灯给我熄了", ("light", "turn_off")),
+    ("smart_home", "风扇别转了", ("fan", "turn_off")),  # 别…了: stop doing it
+])
+def test_gei_before_the_verb_and_bie_le_to_stop(name, text, expected):
+    assert [fields(i, "device", "action") for i in items(name, text)] == [expected]
+
+
+def test_bie_before_an_order_still_declines():
+    assert items("smart_home", "别开灯") == []

@@ -66,6 +66,9 @@ def commands(tags: list[Tag], profile) -> list[Draft]:
     if "device_command" not in vocab.kinds or not vocab.devices:
         return []
     drafts: list[Draft] = []
+    # 挪一挪, 转一转: a verb said twice around 一 is said once, a little (no number, no second verb)
+    doubled = {k + d for k in range(len(tags)) if _reduplicated(tags, k) for d in (0, 1)}
+    tags = [t for k, t in enumerate(tags) if k not in doubled]
     for part in split_by_verbs(disambiguate(tags), und):
         drafts.extend(_commands(part, profile))
     return drafts
@@ -154,6 +157,12 @@ def action_for(cls: str, device: str, profile, said: tuple = ()) -> str | None:
         if table.get(cls) in allowed:  # the first meaning this device has: a light does not start
             return table[cls]
     return cls if cls in allowed else None
+
+
+def _reduplicated(tags: list[Tag], k: int) -> bool:
+    """Is tags[k] a 一 between a verb and itself ("a little": 挪一挪, 转一转)?"""
+    return tags[k].text == "一" and 0 < k < len(tags) - 1 and "verb" in tags[k - 1].fields \
+        and tags[k - 1].text == tags[k + 1].text and tags[k - 1].end == tags[k].start == tags[k + 1].start - 1
 
 
 def _one(cls: str, device: str, target: str | None, attr: str | None, nums: list[Number],
