@@ -172,7 +172,8 @@ def test_a_clipped_a_not_a_question_asks(name, text):
 
 @pytest.mark.parametrize("text, expected", [
     ("扫地机器人去扫个地", ("vacuum", "start")), ("拖一下地", ("vacuum", "start")),
-    ("把灯整起来", ("light", "turn_on")),
+    ("把灯整起来", ("light", "turn_on")), ("电视静个音", ("media_player", "mute")),
+    ("把扫地机叫回来", ("vacuum", "stop")),
 ])
 def test_split_and_do_verbs_in_the_home(text, expected):
     assert [fields(i, "device", "action") for i in items("smart_home", text)] == [expected]
