@@ -60,6 +60,8 @@ VARIANTS: dict[str, dict[str, dict]] = {
     "phrase_lm": {"asr": {"lm": "phrases"}},
     "no_drop": {"asr": {"end_drop_db": 0.0}},
     "no_words": {"bench": {"words": False}},
+    # as a device runs: the recogniser loaded on each wake word and unloaded after the turn
+    "managed": {"power": {"always_loaded": False}},
     "no_reject": {"understanding": NO_REJECT},     # every item acted on, however it was heard
 }
 

@@ -5,6 +5,12 @@ The grammar pass decodes with a small back-off LM built from the profile's phras
 the same audio and `DualPass` picks the result. Each word's confidence is its posterior
 probability in the pass's word lattice (how much of the competing paths through that
 stretch of audio agree on the word); the transcript's is the mean over its words.
+
+pocketsphinx normalises features by a running cepstral mean that it learns from the audio.
+A fresh decoder starts from the model's default mean, so the first second of its first
+utterance — the command's first words, on a device that loads the recogniser on every wake
+word — is decoded with the wrong one. The recogniser keeps each pass's mean when it unloads
+and gives it to the next load (a few numbers; docs/asr.md has the figures).
 """
 from __future__ import annotations
 
@@ -82,6 +88,7 @@ class SphinxRecognizer:
         self._wake_words: frozenset[str] = frozenset()
         self._lm: tuple[str, str] | None = None  # (dictionary, ARPA LM) of the grammar pass
         self._dual: DualPass | None = None
+        self._cmn: dict[str, str] = {}  # source → cepstral mean learned before the last unload
 
     @property
     def loaded(self) -> bool:
@@ -98,6 +105,9 @@ class SphinxRecognizer:
         except (RuntimeError, OSError, ValueError) as err:
             raise ModelError(f"pocketsphinx cannot load {self.model_dir}: {err}; "
                              "fix: pip install --force-reinstall pocketsphinx") from None
+        for p in (grammar, open_):
+            if p is not None and p.source in self._cmn:
+                p.decoder.set_cmn(self._cmn[p.source])
         self._dual = DualPass(grammar, open_, self.settings.min_agreement, self._wake_words, SCORE_MARGIN)
         return time.perf_counter() - start
 
@@ -147,6 +157,9 @@ class SphinxRecognizer:
         return dictionary, vocab.arpa()
 
     def unload(self) -> None:
+        if self._dual is not None:
+            self._cmn.update({p.source: p.decoder.get_cmn(False)
+                              for p in (self._dual.grammar, self._dual.open) if p is not None})
         self._dual = None
         gc.collect()  # decoders are freed when their Python objects go
         release_freed_memory()
