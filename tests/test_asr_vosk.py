@@ -64,7 +64,9 @@ def test_grammar_recognises_what_it_is_given(model_dir, open_rec, audio):
     heard, _ = decode(open_rec, samples)
     distractors = ["창문", "열어", "닫아", "온도"]
     vocab = Vocabulary.build(heard.text.split() + distractors, "ko")
-    rec = VoskRecognizer(model_dir, "ko", vocab, Asr())
+    # the grammar alone: whether its result is trusted is verification's test (below), and on
+    # espeak-ng's rough Korean the open pass's agreement is borderline
+    rec = VoskRecognizer(model_dir, "ko", vocab, Asr(verify="off"))
     rec.load()
     assert has_lookahead_graph(model_dir) and rec.grammar
     final, partials = decode(rec, samples)
