@@ -13,7 +13,7 @@ from voicebox.cli import main
 
 def test_transcribe_prints_words_with_timings(tmp_path, speech, capsys):
     wav, phrases = tmp_path / "cmd.wav", tmp_path / "phrases.txt"
-    sf.write(wav, np.concatenate([silence(0.3), speech("hey jarvis, turn off the kitchen light"), silence(0.3)]), 16000)
+    sf.write(wav, np.concatenate([silence(0.3), speech("hey jarvis, turn off the kitchen light", exact=True), silence(0.3)]), 16000)
     phrases.write_text("# test phrases\nturn off\nturn on\nkitchen light\n", encoding="utf-8")
     assert main(["transcribe", str(wav), "--phrases", str(phrases), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)

