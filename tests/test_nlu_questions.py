@@ -3,26 +3,9 @@ comparative means for the device it is said of, when a request still asks, statu
 about what was done, one defect on several assets."""
 from __future__ import annotations
 
-import functools
-
 import pytest
 
-from voicebox.models import default_store
-from voicebox.nlu.understander import Understander
-from voicebox.profile import load
-
-
-@functools.lru_cache(maxsize=None)
-def profile(name: str):
-    return load(name, default_store().manifest)
-
-
-def items(name: str, text: str) -> list[dict]:
-    return list(Understander(profile(name)).parse(text).items)
-
-
-def fields(item: dict, *names: str) -> tuple:
-    return tuple(item.get(n) for n in names)
+from nlu_helpers import fields, items
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -7,26 +7,10 @@ test_nlu_llm.py.
 """
 from __future__ import annotations
 
-import functools
-
 import pytest
 
-from voicebox.models import default_store
+from nlu_helpers import fields, profile, understand
 from voicebox.nlu.understander import Understander
-from voicebox.profile import load
-
-
-@functools.lru_cache(maxsize=None)
-def profile(name: str):
-    return load(name, default_store().manifest)
-
-
-def understand(name: str, text: str, lang: str | None = None):
-    return Understander(profile(name)).parse(text, lang)
-
-
-def fields(item: dict, *names: str) -> tuple:
-    return tuple(item.get(n) for n in names)
 
 
 @pytest.mark.parametrize("name, text, expected", [
