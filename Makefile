@@ -27,7 +27,7 @@ $(BIN)/python:
 	$(BIN)/pip install -q --upgrade pip wheel
 
 $(STAMPS)/install: pyproject.toml $(BIN)/python $(STAMPS)/apt
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,tflite]'
 	@mkdir -p $(STAMPS) && touch $@
 
 models: $(STAMPS)/install

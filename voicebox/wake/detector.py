@@ -4,8 +4,8 @@ The features (the expensive part, ~1.4 ms per 80 ms frame here) are computed onc
 openWakeWord's `AudioFeatures` computes them (voicebox/wake/features.py, onnxruntime alone),
 from the two ONNX feature models of the model manager; each wake word is a classifier over
 the last 16 embeddings. A classifier may be ONNX or TFLite: products bring their own word in
-either format, and both read the same features (tflite-runtime is imported only for a
-`.tflite` word). Explicit paths only: nothing here can download.
+either format, and both read the same features (the TFLite runtime, ai-edge-litert, is
+imported only for a `.tflite` word). Explicit paths only: nothing here can download.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Callable, Sequence
 
 import numpy as np
@@ -134,12 +135,10 @@ def _classifier(word: WordModel) -> Classifier:
 
 
 def _tflite(path: Path) -> Classifier:
-    try:
-        from tflite_runtime.interpreter import Interpreter
-    except ImportError:
-        raise ModelError(f"wake word {path}: a .tflite model needs tflite-runtime "
-                         "(fix: pip install tflite-runtime, or use the word's .onnx file)") from None
-    interpreter = Interpreter(model_path=str(path), num_threads=1)
+    runtime = _tflite_runtime(path)
+    # no default delegate: XNNPACK buys nothing on a 16x96 classifier and prints an INFO line on stderr
+    resolver = runtime.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
+    interpreter = runtime.Interpreter(model_path=str(path), num_threads=1, experimental_op_resolver_type=resolver)
     interpreter.allocate_tensors()
     model_input = interpreter.get_input_details()[0]
     input_index = model_input["index"]
@@ -150,3 +149,22 @@ def _tflite(path: Path) -> Classifier:
         interpreter.invoke()
         return float(interpreter.get_tensor(output_index).reshape(-1)[0])
     return int(model_input["shape"][1]), run
+
+
+def _tflite_runtime(path: Path) -> ModuleType:
+    """ai-edge-litert's interpreter module (Google's TFLite runtime), else tflite-runtime's where it works."""
+    try:
+        from ai_edge_litert import interpreter
+        return interpreter
+    except ImportError:
+        pass
+    # tflite-runtime (last release 2.14, pulled in by openwakeword) is built for NumPy 1: on NumPy 2 it
+    # imports but fails to create an interpreter, so it is only a fallback beside NumPy 1
+    if int(np.__version__.split(".")[0]) < 2:
+        try:
+            from tflite_runtime import interpreter
+            return interpreter
+        except ImportError:
+            pass
+    raise ModelError(f"wake word {path}: a .tflite model needs a TFLite runtime "
+                     "(fix: pip install ai-edge-litert, or use the word's .onnx file)")
