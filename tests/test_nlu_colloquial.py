@@ -190,3 +190,36 @@ def test_gei_before_the_verb_and_bie_le_to_stop(name, text, expected):
 
 def test_bie_before_an_order_still_declines():
     assert items("smart_home", "别开灯") == []
+
+
+@pytest.mark.parametrize("text, component", [
+    # own9: pins and washers are fasteners (bolt), or a part of the component they are said to be on
+    ("cotter pin missing on tower 18", "bolt"), ("split pins gone on tower 3", "bolt"),
+    ("a washer is missing on tower 2", "bolt"), ("15号塔销子掉了两个", "bolt"),
+    ("a cotter pin is missing on the clamp", "clamp"), ("the cotter pin on the damper fell out", "damper"),
+    ("线夹的销子掉了", "clamp"), ("pin insulator cracked on tower 2", "insulator"),
+])
+def test_a_pin_is_a_fastener_or_part_of_what_it_is_on(text, component):
+    assert [i["component"] for i in items("power_line", text)] == [component]
+
+
+@pytest.mark.parametrize("text, asset", [
+    ("tower for teen, loose bolts", "14"), ("pole six teen is leaning", "16"), ("tower eigh teen insulator cracked", "18"),
+])
+def test_a_number_word_heard_as_two_is_one_number(text, asset):
+    assert [i["asset"]["id"] for i in items("power_line", text)] == [asset]
+
+
+@pytest.mark.parametrize("text", ["屋里太黑了", "好黑啊", "客厅黑乎乎的", "it's pitch black in here", "it's so dark",
+                                  "it's way too dark in here"])
+def test_too_dark_wishes_the_light_brighter(text):
+    assert [fields(i, "device", "action", "attribute") for i in items("smart_home", text)] \
+        == [("light", "increase", "brightness")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("please safe this one", ["save_image"]), ("safe it please", ["save_image"]), ("safe the image", ["save_image"]),
+    ("is it safe to scan her", []),  # "safe" with nothing saved after it is the word itself
+])
+def test_save_heard_as_safe_with_what_is_saved(text, expected):
+    assert [i["action"] for i in items("ultrasound", text)] == expected

@@ -224,3 +224,8 @@ def test_reference_questions_said_as_a_noun_phrase(name, text, topic):
 ])
 def test_a_request_that_orders_nothing_asks_about_its_topic(text, expected):
     assert [fields(i, "kind", "topic") for i in items("drone", text)] == expected
+
+
+@pytest.mark.parametrize("text", ["how deep are we right now", "how deep is it now", "现在多深", "扫了多深了"])
+def test_how_deep_asks_about_the_depth(text):
+    assert [i["kind"] for i in items("ultrasound", text)] == ["query"]

@@ -138,7 +138,9 @@ def _assign(defects: list[int], comps: list[int], tags: list[Tag], priority: tup
         if not comps:
             return {}
         rank = {c: i for i, c in enumerate(priority)}
-        best = min(comps, key=lambda k: (rank.get(tags[k].get("component"), len(rank)), abs(k - defects[0])))
+        # a small part (`part`: a cotter pin, a washer) is reported on what it is part of, when said
+        best = min(comps, key=lambda k: (len(rank) + 1 if tags[k].get("part") else rank.get(tags[k].get("component"), len(rank)),
+                                         abs(k - defects[0])))
         return {defects[0]: best}
     owners: dict[int, int | None] = {}
     free = list(comps)
