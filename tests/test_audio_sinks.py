@@ -1,6 +1,8 @@
 """Audio sinks: chunks of int16 at any rate, sentence by sentence (the speaker is in test_live.py)."""
 from __future__ import annotations
 
+import gc
+
 import numpy as np
 import pytest
 import soundfile as sf
@@ -34,3 +36,15 @@ def test_wav_sink_rejects_what_is_not_int16_mono(tmp_path):
         sink.write(np.zeros(100, np.int16), 0)
     sink.close()
     assert not (tmp_path / "x.wav").exists()
+
+
+def test_wav_sink_on_a_path_it_cannot_open_fails_once_and_cleanly(tmp_path, monkeypatch):
+    unraisable = []
+    monkeypatch.setattr("sys.unraisablehook", unraisable.append)
+    sink = WavSink(tmp_path)   # a directory
+    with pytest.raises(IsADirectoryError):
+        sink.write(np.zeros(100, np.int16), 16000)
+    sink.close()
+    del sink
+    gc.collect()
+    assert unraisable == []   # no second error from a half-made wave writer being collected

@@ -84,7 +84,7 @@ def write_wav(path: Path, speech: list[Speech]) -> float:
     rate = speech[0].sample_rate
     samples = np.concatenate([s.samples for s in speech]).astype(np.int16)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(path), "wb") as wav:
+    with path.open("wb") as file, wave.open(file, "wb") as wav:
         wav.setnchannels(1)
         wav.setsampwidth(2)
         wav.setframerate(rate)

@@ -12,6 +12,7 @@ import time
 import wave
 from collections import deque
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -43,6 +44,7 @@ class WavSink:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.rate: int | None = None
+        self._file: BinaryIO | None = None
         self._wav: wave.Wave_write | None = None
         self.seconds = 0.0
 
@@ -50,7 +52,8 @@ class WavSink:
         samples = _check(samples, rate)
         if self._wav is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._wav = wave.open(str(self.path), "wb")
+            self._file = self.path.open("wb")  # opened here: a bad path fails once, not again in wave's __del__
+            self._wav = wave.open(self._file, "wb")
             self._wav.setnchannels(1)
             self._wav.setsampwidth(2)
             self._wav.setframerate(rate)
@@ -66,6 +69,9 @@ class WavSink:
         if self._wav is not None:
             self._wav.close()
             self._wav = None
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
     def __enter__(self) -> "WavSink":
         return self
