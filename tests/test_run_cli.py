@@ -37,6 +37,17 @@ def test_bad_usage_and_input_are_one_line_exit_2(tmp_path, capsys):
     assert main(["run", "--profile", "no_such_profile"]) == 2
 
 
+def test_outputs_that_cannot_be_written_are_one_line_exit_2_before_the_run_starts(tmp_path, capsys):
+    (tmp_path / "a_file").write_text("not a directory")
+    cases = [("--speak-to", tmp_path, "is a directory"),
+             ("--speak-to", tmp_path / "a_file" / "r.wav", "a_file is not a directory"),
+             ("--events", tmp_path / "a_file" / "e.jsonl", "a_file is not a directory")]
+    for option, path, reason in cases:
+        assert main(["run", "--input", "-", "--no-llm", option, str(path)]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and err.count("\n") == 1 and f"{option} {path}: " in err and reason in err
+
+
 def test_a_missing_model_is_exit_3_naming_the_pull_before_anything_starts(tmp_path):
     empty = tmp_path / "models"
     empty.mkdir()

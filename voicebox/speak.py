@@ -7,6 +7,7 @@ from pathlib import Path
 
 from voicebox import profile as profiles
 from voicebox.models import default_store
+from voicebox.paths import check_writable
 from voicebox.tts import PiperTts, write_wav
 
 
@@ -22,6 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_writable(args.output, "-o")
     store = default_store()
     voice = args.voice
     if voice is None:

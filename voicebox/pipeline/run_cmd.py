@@ -21,6 +21,7 @@ from typing import IO
 from voicebox import profile as profiles
 from voicebox.errors import UsageError, VoiceboxError
 from voicebox.models import default_store
+from voicebox.paths import check_writable
 from voicebox.pipeline import events as ev
 from voicebox.pipeline.assemble import assemble, preflight
 from voicebox.pipeline.governor import Governor
@@ -72,6 +73,8 @@ def configure(args: argparse.Namespace):
 def main(args: argparse.Namespace) -> int:
     if args.speak_to and args.no_speak:
         raise UsageError("--speak-to and --no-speak exclude each other")
+    if args.speak_to:
+        check_writable(args.speak_to, "--speak-to")  # not first found at the first reply
     store, prof, lang = configure(args)
     speak = prof.dialog.speak and not args.no_speak
     preflight(prof, store, lang, speak)
@@ -115,8 +118,8 @@ def _events_stream(spec: str, stack: ExitStack) -> IO[str]:
     if spec == "-":
         return sys.stdout
     path = Path(spec)
+    check_writable(path, "--events")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         return stack.enter_context(path.open("w", encoding="utf-8"))
     except OSError as err:
         raise UsageError(f"--events {spec}: cannot write ({err.strerror})") from None
