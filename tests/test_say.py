@@ -46,13 +46,16 @@ def test_say_empty_text_is_bad_input(tmp_path):
     assert result.returncode == 2 and "empty" in result.stderr
 
 
-def test_say_to_an_unwritable_path_is_one_line_exit_2(tmp_path):
+def test_say_to_an_unwritable_path_or_an_unspoken_language_is_one_line_exit_2(tmp_path):
     (tmp_path / "a_file").write_text("not a directory")
     for output, reason in ((tmp_path, "is a directory"),
                            (tmp_path / "a_file" / "x.wav", "a_file is not a directory")):
         result = run("say", "hello", "-o", str(output))
         assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
         assert f"-o {output}: " in result.stderr and reason in result.stderr
+    result = run("say", "hello", "-o", str(tmp_path / "x.wav"), "--lang", "fr")
+    assert result.returncode == 2 and result.stderr == "voicebox: --lang fr: profile smart_home speaks en, zh\n"
+    assert not (tmp_path / "x.wav").exists()
 
 
 def test_say_without_the_voice_model_exits_3_naming_the_pull(tmp_path):

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 from voicebox import profile as profiles
+from voicebox.errors import UsageError
 from voicebox.models import default_store
 from voicebox.paths import check_writable
 from voicebox.tts import PiperTts, write_wav
@@ -29,6 +30,8 @@ def run(args: argparse.Namespace) -> int:
     if voice is None:
         prof = profiles.load(args.profile, store.manifest)
         lang = args.lang or prof.profile.default_language
+        if lang not in prof.profile.languages:
+            raise UsageError(f"--lang {lang}: profile {prof.name} speaks {', '.join(prof.profile.languages)}")
         voice = prof.tts.voices.get(lang) or prof.tts.voices[prof.profile.default_language]
     tts = PiperTts(store, voice, args.length_scale)
     load_s = tts.load()
