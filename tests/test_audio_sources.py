@@ -11,7 +11,7 @@ import pytest
 import soundfile as sf
 
 from voicebox.audio import FRAME
-from voicebox.audio.convert import StreamConverter, to_mono_int16
+from voicebox.audio.convert import StreamConverter, load_audio, to_mono_int16
 from voicebox.audio.devices import DeviceError, resolve
 from voicebox.audio.sources import FileSource, StdinSource, frames, open_source
 from voicebox.errors import BadInputError
@@ -106,6 +106,16 @@ def test_bad_files_are_clear_errors(tmp_path):
     for path, message in cases.items():
         with pytest.raises(BadInputError, match=message):
             FileSource(path)
+
+
+def test_a_directory_or_a_pipe_is_named_as_such_not_as_missing(tmp_path):
+    os.mkfifo(tmp_path / "pipe.wav")
+    for path, message in ((tmp_path, "is a directory, not an audio file"),
+                          (tmp_path / "pipe.wav", "not a regular file")):
+        with pytest.raises(BadInputError, match=message):
+            FileSource(path)
+        with pytest.raises(BadInputError, match=message):
+            load_audio(path)
 
 
 def test_truncated_data_gives_what_is_there(tmp_path):

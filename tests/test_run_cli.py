@@ -31,6 +31,8 @@ def test_bad_usage_and_input_are_one_line_exit_2(tmp_path, capsys):
     assert main(["run", "--input", str(tmp_path / "junk.wav"), "--no-speak"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "not a readable audio file" in err
+    assert main(["run", "--input", str(tmp_path), "--no-speak"]) == 2
+    assert capsys.readouterr().err == f"voicebox: {tmp_path}: is a directory, not an audio file\n"
     assert main(["run", "--lang", "fr", "--input", "-"]) == 2
     assert "--lang fr" in capsys.readouterr().err
     assert main(["run", "--speak-to", str(tmp_path / "r.wav"), "--no-speak"]) == 2

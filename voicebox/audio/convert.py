@@ -78,9 +78,7 @@ def load_audio(path: Path) -> np.ndarray:
     """
     import soundfile as sf
 
-    path = Path(path)
-    if not path.is_file():
-        raise BadInputError(f"{path}: no such audio file")
+    path = check_file(path)
     try:
         audio, rate = sf.read(str(path), dtype="float32", always_2d=True)
     except (sf.LibsndfileError, RuntimeError, ValueError, EOFError) as err:
@@ -88,6 +86,19 @@ def load_audio(path: Path) -> np.ndarray:
     if audio.shape[0] == 0:
         raise BadInputError(f"{path}: the file holds no audio samples")
     return to_mono_int16(audio, rate)
+
+
+def check_file(path: str | Path) -> Path:
+    """The path of an existing regular file, else a BadInputError saying what it is instead."""
+    path = Path(path)
+    if path.is_dir():
+        raise BadInputError(f"{path}: is a directory, not an audio file")
+    if path.exists() and not path.is_file():
+        raise BadInputError(f"{path}: not a regular file (a pipe or a device); decoding needs a file "
+                            "it can seek in")
+    if not path.is_file():
+        raise BadInputError(f"{path}: no such audio file")
+    return path
 
 
 def reason(err: BaseException) -> str:

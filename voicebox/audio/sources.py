@@ -17,7 +17,7 @@ from typing import BinaryIO, Callable, Iterable, Iterator
 import numpy as np
 
 from voicebox.audio import FRAME
-from voicebox.audio.convert import StreamConverter, reason
+from voicebox.audio.convert import StreamConverter, check_file, reason
 from voicebox.audio.devices import DeviceError, describe, portaudio, rescan, resolve
 from voicebox.audio.settings import Audio
 from voicebox.errors import BadInputError, VoiceboxError
@@ -68,9 +68,7 @@ class FileSource(Source):
     def __init__(self, path: str | Path) -> None:
         import soundfile as sf
 
-        self.path = Path(path)
-        if not self.path.is_file():
-            raise BadInputError(f"{self.path}: no such audio file")
+        self.path = check_file(path)
         try:
             self._file = sf.SoundFile(str(self.path))
         except (sf.LibsndfileError, RuntimeError, ValueError, EOFError) as err:
