@@ -74,3 +74,13 @@ def test_doctor_reports_each_model_and_the_fix(tmp_path):
     empty = run("doctor", env={"VOICEBOX_MODELS": str(tmp_path / "none")})
     assert empty.returncode == 3
     assert "fix: voicebox models pull oww-melspectrogram" in empty.stdout
+
+
+def test_doctor_with_an_unknown_or_broken_profile_is_one_line_exit_2(tmp_path):
+    (tmp_path / "broken.toml").write_text("[profile\n")
+    cases = (("no_such_profile", "no profile 'no_such_profile'"),
+             (str(tmp_path / "broken.toml"), "not valid TOML"))
+    for name, reason in cases:
+        result = run("doctor", "--profile", name)
+        assert result.returncode == 2 and result.stdout == "", result.stdout
+        assert result.stderr.count("\n") == 1 and reason in result.stderr

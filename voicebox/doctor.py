@@ -24,6 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.profile:  # a profile that cannot be loaded is bad usage (exit 2), not a model to pull
+        profiles.load(args.profile, default_store().manifest)
     fixes: list[str] = []
     _section("system")
     for line in _system():
