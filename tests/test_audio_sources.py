@@ -118,6 +118,20 @@ def test_a_directory_or_a_pipe_is_named_as_such_not_as_missing(tmp_path):
             load_audio(path)
 
 
+def test_stdin_skips_a_16k_mono_wav_header_and_rejects_other_wavs():
+    samples = (tone(1.0, RATE) * 32767).astype("<i2")
+    wav = io.BytesIO()
+    sf.write(wav, samples, RATE, format="WAV", subtype="PCM_16")   # what `arecord` writes by default
+    audio = read_all(StdinSource(io.BytesIO(wav.getvalue())))
+    assert np.array_equal(audio[:RATE], samples) and not audio[RATE:].any()
+    stereo = io.BytesIO()
+    sf.write(stereo, np.stack([tone(0.5, 48000)] * 2, 1), 48000, format="WAV", subtype="PCM_16")
+    with pytest.raises(BadInputError, match="WAV file of 48000 Hz, 2 channel"):
+        read_all(StdinSource(io.BytesIO(stereo.getvalue())))
+    with pytest.raises(BadInputError, match="WAV header voicebox cannot read"):
+        read_all(StdinSource(io.BytesIO(wav.getvalue()[:30])))
+
+
 def test_truncated_data_gives_what_is_there(tmp_path):
     sf.write(tmp_path / "good.wav", tone(1.0, RATE), RATE, subtype="PCM_16")
     cut = write_bytes(tmp_path, "cut.wav", (tmp_path / "good.wav").read_bytes()[:44 + 16000])

@@ -50,6 +50,14 @@ def test_outputs_that_cannot_be_written_are_one_line_exit_2_before_the_run_start
         assert out == "" and err.count("\n") == 1 and f"{option} {path}: " in err and reason in err
 
 
+def test_a_wav_of_another_format_on_stdin_is_one_line_exit_2(tmp_path):
+    sf.write(tmp_path / "stereo.wav", np.zeros((48000, 2), np.int16), 48000, subtype="PCM_16")
+    done = run("--input", "-", "--no-speak", "--no-llm", "--events", str(tmp_path / "events.jsonl"),
+               stdin=(tmp_path / "stereo.wav").open("rb"))
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert "standard input holds a WAV file of 48000 Hz, 2 channel(s)" in done.stderr
+
+
 def test_a_missing_model_is_exit_3_naming_the_pull_before_anything_starts(tmp_path):
     empty = tmp_path / "models"
     empty.mkdir()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import struct
 import sys
 import threading
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import BinaryIO, Callable, Iterable, Iterator
 
 import numpy as np
 
-from voicebox.audio import FRAME
+from voicebox.audio import FRAME, RATE
 from voicebox.audio.convert import StreamConverter, check_file, reason
 from voicebox.audio.devices import DeviceError, describe, portaudio, rescan, resolve
 from voicebox.audio.settings import Audio
@@ -106,10 +107,13 @@ class StdinSource(Source):
 
     def _chunks(self) -> Iterator[np.ndarray]:
         total = 0
+        first = True
         while not self._closed:
             data = self._stream.read(FRAME * 2)
             if not data:
                 break
+            if first:  # `arecord` without `-t raw` writes a WAV header first
+                data, first = data[wav_header_size(data):], False
             data = data[:len(data) - len(data) % 2]  # a stray odd byte cannot be a sample
             total += len(data)
             yield np.frombuffer(data, dtype="<i2").astype(np.int16)
@@ -118,6 +122,28 @@ class StdinSource(Source):
 
     def close(self) -> None:
         self._closed = True
+
+
+def wav_header_size(data: bytes) -> int:
+    """Bytes of a WAV header at the start of a raw stream (0: none). A WAV that is not 16 kHz
+    mono 16-bit PCM is a BadInputError: read as raw samples it would be noise."""
+    if data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        return 0
+    pos, fmt = 12, None
+    while pos + 8 <= len(data):
+        kind, size = data[pos:pos + 4], int.from_bytes(data[pos + 4:pos + 8], "little")
+        if kind == b"fmt " and pos + 24 <= len(data):
+            fmt = struct.unpack("<HHIIHH", data[pos + 8:pos + 24])
+        elif kind == b"data" and fmt is not None:
+            tag, channels, rate, _, _, bits = fmt
+            if tag in (1, 0xFFFE) and (channels, rate, bits) == (1, RATE, 16):
+                return pos + 8
+            raise BadInputError(f"standard input holds a WAV file of {rate} Hz, {channels} channel(s), "
+                                f"{bits}-bit; --input - takes raw s16le 16 kHz mono (pass the file as "
+                                "--input FILE)")
+        pos += 8 + size + size % 2
+    raise BadInputError("standard input starts with a WAV header voicebox cannot read; --input - "
+                        "takes raw s16le 16 kHz mono")
 
 
 class MicSource(Source):
