@@ -223,3 +223,15 @@ def test_too_dark_wishes_the_light_brighter(text):
 ])
 def test_save_heard_as_safe_with_what_is_saved(text, expected):
     assert [i["action"] for i in items("ultrasound", text)] == expected
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    # own9: a bare "more" with an amount after an order that said none is how much of it
+    ("ultrasound", "go deeper, like two more centimeters", [("increase", "depth", 2)]),
+    ("smart_home", "turn up the heat, maybe two more degrees", [("increase", "temperature", 2)]),
+    ("smart_home", "turn the volume up, five more", [("increase", "volume", 5)]),
+    # …but with an amount of its own, the order before stays a step of its own
+    ("smart_home", "空调调高一点，再高两度", [("increase", "temperature", None), ("increase", "temperature", 2)]),
+])
+def test_how_much_more_is_the_amount_of_the_order_before(name, text, expected):
+    assert [fields(i, "action", "attribute", "value") for i in items(name, text)] == expected

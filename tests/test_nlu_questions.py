@@ -229,3 +229,37 @@ def test_a_request_that_orders_nothing_asks_about_its_topic(text, expected):
 @pytest.mark.parametrize("text", ["how deep are we right now", "how deep is it now", "现在多深", "扫了多深了"])
 def test_how_deep_asks_about_the_depth(text):
     assert [i["kind"] for i in items("ultrasound", text)] == ["query"]
+
+
+@pytest.mark.parametrize("name, text", [
+    # own9: a closing tag question asks whether the statement before it holds
+    ("smart_home", "the air con's still running, isn't it"), ("smart_home", "you locked the door, didn't you"),
+    ("smart_home", "the lights are off, aren't they"), ("drone", "we're still recording, aren't we"),
+    ("smart_home", "空调还开着，对吧"), ("drone", "还在录像对吧"), ("drone", "已经拍了照片了，是吧"),
+])
+def test_a_tag_question_asks(name, text):
+    assert [i["kind"] for i in items(name, text)] == ["query"]
+
+
+@pytest.mark.parametrize("text", ["turn the lights off, won't you", "turn off the lights, will you"])
+def test_a_will_you_tag_after_an_order_is_polite(text):
+    assert [fields(i, "device", "action") for i in items("smart_home", text)] == [("light", "turn_off")]
+
+
+@pytest.mark.parametrize("text, topic", [
+    # whether a report got through, and where the patrol is on its line
+    ("did that last report go through", "report"), ("did you log that", "report"), ("has the report been sent", "report"),
+    ("刚才那条报上去了没", "report"), ("记下来了吗", "report"), ("上报成功了吗", "report"),
+    ("is tower nine the last one on this line", "route"), ("how many towers are left", "route"),
+    ("这是不是最后一基", "route"), ("还剩几基塔", "route"),
+])
+def test_the_patrol_asks_about_its_reports_and_its_line(text, topic):
+    assert [fields(i, "kind", "topic") for i in items("power_line", text)] == [("query", topic)]
+
+
+@pytest.mark.parametrize("name, text, kind", [
+    ("power_line", "log that, loose bolts on tower 3", "defect_report"), ("power_line", "记录一下，5号塔螺栓松了", "defect_report"),
+    ("drone", "record this", "device_command"),  # the drone shares the patrol's words and still records
+])
+def test_report_words_in_an_order_are_no_question(name, text, kind):
+    assert [i["kind"] for i in items(name, text)] == [kind]

@@ -9,6 +9,9 @@ Chinese and the previous one in English.
 """
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from voicebox.nlu.tagger import Tag
 
 CONTENT = ("device", "entity", "area", "attribute", "value", "component", "defect", "topic",
@@ -50,7 +53,7 @@ def split(tags: list[Tag], lang: str) -> list[list[Tag]]:
                 pieces.append([])
         else:
             pieces[-1].append(t)
-    pieces = _asks_about_before([p for p in pieces if has_content(p) or any(t.role in QUESTION_ROLES for t in p)], tags)
+    pieces = _asks_about_before([p for p in _tag_question(pieces) if has_content(p) or any(t.role in QUESTION_ROLES for t in p)], tags)
     if len(pieces) < 2:
         return pieces
     forward = lang == "zh"
@@ -59,7 +62,9 @@ def split(tags: list[Tag], lang: str) -> list[list[Tag]]:
     for k, piece in enumerate(pieces):
         piece = _joined(pending, piece)
         pending = []
-        if has_core(piece) or not merged and not forward and k == len(pieces) - 1:
+        if merged and not forward and _how_much_more(merged[-1], piece):
+            merged[-1] = _joined(merged[-1], _how_much_more(merged[-1], piece))
+        elif has_core(piece) or not merged and not forward and k == len(pieces) - 1:
             merged.append(piece)
         elif forward and k < len(pieces) - 1 or not merged:
             pending = piece
@@ -89,19 +94,61 @@ def _gapped(before: list[Tag], piece: list[Tag]) -> list[Tag]:
     return shared + piece
 
 
+_THINGS = ("device", "entity", "area", "attribute", "value", "component", "defect", "direction", "asset", "topic")
+
+
+def _how_much_more(before: list[Tag], piece: list[Tag]) -> list[Tag]:
+    """How much of the clause before, said after it with a bare "more"/"less" the same way ("go
+    deeper, like two more centimeters", "turn up the heat, maybe two more degrees"): the piece's
+    amount, its up/down word dropped; [] when the piece is no such amount or the clause before
+    already said one ("turn it up a bit, two more" is two steps). English only: Chinese says
+    "again" (再高两度), a step of its own."""
+    ways = {t.get("verb") for t in piece if "verb" in t.fields}
+    if not ways or not ways <= {"up", "down"} or any(k in t.fields for t in piece for k in _THINGS) \
+            or not any("number" in t.fields or "step" in t.fields for t in piece):
+        return []
+    if _valued(before) or any("step" in t.fields for t in before) or not any(t.get("verb") in ways for t in before):
+        return []
+    amount = [replace(t, fields={k: v for k, v in t.fields.items() if k != "verb"}) for t in piece]
+    return [t for t in amount if t.fields]
+
+
 def _asks_about_before(pieces: list[list[Tag]], tags: list[Tag]) -> list[list[Tag]]:
     """A piece that is nothing but a question word asks about the piece before it: "离起飞点 |
     还有 | 多远", "起飞还有多久", "… and how far?" are one question, not a command and a question
-    (but "降落吧，多久能到" has words of its own after the question word)."""
+    (but "降落吧，多久能到" has words of its own after the question word). So does a closing
+    tag question: "the air con's still running, isn't it" asks whether it is."""
     out: list[list[Tag]] = []
     for piece in pieces:
         bare = all(t.role in QUESTION_ROLES + ("filler", "stopword") for t in piece) and not has_content(piece) \
-            and _unbroken(piece, tags)
+            and (piece[0].get("tag") or _unbroken(piece, tags))
         if bare and out:
             out[-1] = out[-1] + piece
         else:
             out.append(piece)
     return out
+
+
+def _tag_question(pieces: list[list[Tag]]) -> list[list[Tag]]:
+    """The last piece as one question ending when it is an English tag question after a
+    statement ("the air con's still running, isn't it", "you locked the door, didn't you"); one
+    with will/would/can/could only asks politely for the order before it ("turn the lights
+    off, won't you")."""
+    if len(pieces) < 2 or not is_tag_question(pieces[-1]):
+        return pieces
+    said = " ".join(t.text for t in pieces[-1])
+    if said.split(" ")[0] in ("will", "would", "can", "could"):
+        return pieces[:-1]
+    return pieces[:-1] + [[Tag(pieces[-1][0].start, pieces[-1][-1].end, {"role": "question_end", "tag": True}, text=said)]]
+
+
+def is_tag_question(tags: list[Tag]) -> bool:
+    """Whether these tags, all of a closing piece, are a tag question: "isn't it", "didn't you"."""
+    return bool(tags) and bool(_TAG_QUESTION.fullmatch(" ".join(t.text for t in tags)))
+
+
+_TAG_QUESTION = re.compile(r"(is|are|was|were|am|do|does|did|have|has|had|will|would|can|could|should) not"
+                           r"( (it|they|we|you|he|she|i|that|there))?")
 
 
 def _unbroken(piece: list[Tag], tags: list[Tag]) -> bool:

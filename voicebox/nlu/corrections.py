@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from voicebox.nlu.clauses import is_tag_question
 from voicebox.nlu.tagger import Tag
 
 # fields of one kind: a tag with any of them is replaced by a later tag with any of them
@@ -46,8 +47,8 @@ def _next(tags: list[Tag], start: int) -> int | None:
             continue
         if t.text in _WEAK and not (_alone(tags, k) and any(_kinds(o) for o in tags[k + 1:])):
             continue  # "wait" takes back only as a piece of its own with something after it
-        if t.role == "correction" or t.role == "negation" and _alone(tags, k):
-            return k
+        if t.role == "correction" or t.role == "negation" and _alone(tags, k) and not is_tag_question(tags[k:]):
+            return k  # not a closing "…, didn't you": that asks (clauses.py)
     return None
 
 

@@ -206,13 +206,16 @@ def _asks_state(tags: list[Tag]) -> bool:
     progressive, as a state or done."""
     # the verb asked about comes after the question word: "wait, what did you say" asks no state
     asked = next((k for k, t in enumerate(tags) if t.role in ("question", "question_start")), -1)
+    # a closing tag question carries the auxiliary: "the air con's still running, *isn't* it"
+    aux = {tags[0].text, tags[-1].text.split(" ")[0] if tags[-1].role == "question_end" else ""}
     for k, t in enumerate(tags):
         if "verb" not in t.fields or t.get("implied"):
             continue
         word, last = t.text.split(" ")[0], t.text.split(" ")[-1]
         if word.isascii():
             # the participle may close the verb phrase: "is the *camera rolling*"
-            if tags[0].text in _BE and any(w.endswith(("ing", "ed", "en")) for w in (word, last)) or any(o.text in _DONE for o in tags) and k > asked:
+            if aux & set(_BE) and any(w.endswith(("ing", "ed", "en")) for w in (word, last)) \
+                    or (aux & set(_DONE) or any(o.text in _DONE for o in tags)) and k > asked:
                 return True  # "is it frozen", "are we recording"; "did you get the photo", "how many have we taken"
         elif k and tags[k - 1].role == "progressive" or k + 1 < len(tags) and tags[k + 1].text == "着":
             return True
