@@ -235,3 +235,14 @@ def test_save_heard_as_safe_with_what_is_saved(text, expected):
 ])
 def test_how_much_more_is_the_amount_of_the_order_before(name, text, expected):
     assert [fields(i, "action", "attribute", "value") for i in items(name, text)] == expected
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    # letters written as their names, in the abbreviations the lexicons use
+    ("smart_home", "turn the tee vee off", {"device": "media_player", "action": "turn_off", "target": "tv"}),
+    ("smart_home", "set the ay see to 22", {"device": "climate", "action": "set", "value": 22}),
+    ("ultrasound", "switch to pee double you", {"action": "set", "attribute": "mode", "value": "pw_doppler"}),
+])
+def test_spelled_out_letters_are_the_abbreviation(name, text, expected):
+    got = items(name, text)
+    assert [fields(i, *expected) for i in got] == [tuple(expected.values())]

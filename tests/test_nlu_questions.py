@@ -263,3 +263,11 @@ def test_the_patrol_asks_about_its_reports_and_its_line(text, topic):
 ])
 def test_report_words_in_an_order_are_no_question(name, text, kind):
     assert [i["kind"] for i in items(name, text)] == [kind]
+
+
+@pytest.mark.parametrize("name, text, topic", [
+    ("drone", "what's our altitude", "altitude"), ("smart_home", "what's the temperature in the bedroom", "temperature"),
+    ("power_line", "did the last one save", None),  # "the last one" alone is no place on the line
+])
+def test_an_attribute_that_is_a_topic_is_what_is_asked(name, text, topic):
+    assert [i.get("topic") for i in items(name, text)] == ([topic] if topic else [])

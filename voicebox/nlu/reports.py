@@ -190,9 +190,11 @@ def permission(tags: list[Tag], profile, text: str) -> Draft | None:
 
 def _topic(tags: list[Tag], profile) -> str | None:
     """The clause's topic; the profile lists them most specific first ("normal gallbladder
-    wall" is about the gallbladder)."""
+    wall" is about the gallbladder); else an attribute said that is also a topic ("what's our
+    altitude")."""
     allowed = profile.vocabulary.topics
     topics = sorted((t.get("topic") for t in tags if t.get("topic") in allowed), key=allowed.index)
+    topics = topics or [t.get("attribute") for t in tags if t.get("attribute") in allowed]
     return topics[0] if topics else None
 
 
