@@ -58,6 +58,14 @@ def test_say_to_an_unwritable_path_or_an_unspoken_language_is_one_line_exit_2(tm
     assert not (tmp_path / "x.wav").exists()
 
 
+def test_say_with_a_length_scale_outside_the_profiles_range_is_exit_2(tmp_path):
+    for scale in ("0", "-1", "1000"):   # 0 and -1 wrote 0.01 s, 1000 ten minutes of audio
+        result = run("say", "hello", "-o", str(tmp_path / "x.wav"), "--length-scale", scale)
+        assert result.returncode == 2
+        assert result.stderr == f"voicebox: --length-scale {scale}: must be between 0.5 and 2\n"
+    assert not (tmp_path / "x.wav").exists()
+
+
 def test_say_without_the_voice_model_exits_3_naming_the_pull(tmp_path):
     result = run("say", "hello", "-o", str(tmp_path / "x.wav"), env={"VOICEBOX_MODELS": str(tmp_path / "none")})
     assert result.returncode == 3

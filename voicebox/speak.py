@@ -3,13 +3,17 @@ from __future__ import annotations
 
 import argparse
 import time
+from dataclasses import fields
 from pathlib import Path
 
 from voicebox import profile as profiles
 from voicebox.errors import UsageError
 from voicebox.models import default_store
 from voicebox.paths import check_writable
+from voicebox.pipeline.settings import Dialog
 from voicebox.tts import PiperTts, write_wav
+
+LENGTH_SCALE = next(f.metadata["range"] for f in fields(Dialog) if f.name == "length_scale")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,12 +23,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     say.add_argument("--profile", default="smart_home", help="profile whose voice to use")
     say.add_argument("--lang", help="language of the text (default: the profile's)")
     say.add_argument("--voice", help="a tts model id, overriding the profile")
-    say.add_argument("--length-scale", type=float, help="< 1 speaks faster, > 1 slower")
+    say.add_argument("--length-scale", type=float,
+                     help="< 1 speaks faster, > 1 slower (%g to %g, as [dialog] length_scale)" % LENGTH_SCALE)
     say.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     check_writable(args.output, "-o")
+    low, high = LENGTH_SCALE
+    if args.length_scale is not None and not low <= args.length_scale <= high:
+        raise UsageError(f"--length-scale {args.length_scale:g}: must be between {low:g} and {high:g}")
     store = default_store()
     voice = args.voice
     if voice is None:
