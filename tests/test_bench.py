@@ -119,6 +119,13 @@ def test_without_labelled_sets_it_is_a_one_line_exit_2(tmp_path, capsys):
     assert main(["bench", "--only", "nothing"]) == 2
 
 
+def test_a_report_directory_that_cannot_be_made_is_a_one_line_exit_2(tmp_path, capsys):
+    (tmp_path / "a_file").write_text("not a directory")
+    assert main(["bench", "--quick", "--out", str(tmp_path / "a_file" / "report")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"--out {tmp_path / 'a_file' / 'report'}: cannot create" in err
+
+
 def test_a_missing_model_is_exit_3_naming_the_pull(tmp_path):
     empty = tmp_path / "models"
     empty.mkdir()

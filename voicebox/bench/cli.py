@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from voicebox.bench import SESSION_PROFILES, STEP_NAMES
-from voicebox.errors import BadInputError
+from voicebox.errors import BadInputError, UsageError
 from voicebox.paths import PROJECT_ROOT
 
 DEFAULT_OUT = PROJECT_ROOT / "out" / "bench-report"
@@ -42,9 +42,12 @@ def run_bench(args: argparse.Namespace) -> int:
     from voicebox.bench.progress import Progress
 
     _check_data(args.data)
-    _preflight(args.profile)
     out = args.out
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise UsageError(f"--out {out}: cannot create the report directory ({err.strerror})") from None
+    _preflight(args.profile)
     plan = suite.plan(args.quick, args.profile)
     only = set(args.only) if args.only else None
     progress = Progress(len(only) if only else len(suite.STEPS))
