@@ -46,6 +46,14 @@ def test_unknown_profile_and_overlong_text_are_bad_input():
     assert out.returncode == 2 and b"longer than" in out.stderr
 
 
+def test_a_second_text_or_an_unknown_option_is_one_line_exit_2_naming_the_commands_help():
+    for extra in (["two", "texts"], ["--no-llm", "hello", "--bogus"]):
+        out = voicebox("parse", *extra)
+        assert out.returncode == 2 and out.stdout == b""
+        assert out.stderr.decode().count("\n") == 1 and out.stderr.decode().endswith(
+            "(see `voicebox parse --help`)\n"), out.stderr
+
+
 def test_templates_only_parse_does_not_import_the_llm_runtime():
     code = ("import sys, io, contextlib; from voicebox.cli import main\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n"

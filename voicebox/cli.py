@@ -43,7 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        args = build_parser().parse_args(argv)
+        args, extra = build_parser().parse_known_args(argv)
+        if extra:  # argparse would point at the top-level help; the command's says what it takes
+            raise UsageError(f"unrecognized arguments: {' '.join(extra)} "
+                             f"(see `voicebox {args.command} --help`)")
         return args.func(args)
     except VoiceboxError as err:
         print(f"voicebox: {err}", file=sys.stderr)
