@@ -246,3 +246,21 @@ def test_how_much_more_is_the_amount_of_the_order_before(name, text, expected):
 def test_spelled_out_letters_are_the_abbreviation(name, text, expected):
     got = items(name, text)
     assert [fields(i, *expected) for i in got] == [tuple(expected.values())]
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    # more ways to take back what was just said: "actually make it", "on second thought", 算了, 要不还是
+    ("smart_home", "set the temperature to 20, actually make it 21", [("set", 21)]),
+    ("smart_home", "dim the lights to 30, no actually 40", [("set", 40)]),
+    ("smart_home", "空调调到26度 算了 25度", [("set", 25)]),
+    ("smart_home", "空调调到26度 要不还是25度吧", [("set", 25)]),
+    ("drone", "take a photo, on second thought, start recording", [("start_recording", None)]),
+    ("smart_home", "开灯，算了", []),
+])
+def test_more_self_corrections(name, text, expected):
+    assert [fields(i, "action", "value") for i in items(name, text)] == expected
+
+
+@pytest.mark.parametrize("text", ["nice and still", "still for me", "lie very still"])
+def test_still_said_to_the_patient_freezes_nothing(text):
+    assert items("ultrasound", text) == []
