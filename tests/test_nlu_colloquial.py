@@ -264,3 +264,15 @@ def test_more_self_corrections(name, text, expected):
 @pytest.mark.parametrize("text", ["nice and still", "still for me", "lie very still"])
 def test_still_said_to_the_patient_freezes_nothing(text):
     assert items("ultrasound", text) == []
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    # 不 inside a word (差不多, 不错, 不管, 不知道) denies nothing; 不 before the verb still does
+    ("drone", "差不多了 降落吧", ["land"]), ("drone", "不错 拍一张", ["capture_photo"]),
+    ("smart_home", "不知道 开一下空调吧", ["turn_on"]), ("drone", "不要降落", []),
+    # "a video of" asks for a video, it does not stop one ("video off")
+    ("drone", "I'd like a video of this", ["start_recording"]), ("drone", "turn the video off", ["stop_recording"]),
+    ("ultrasound", "let's get a picture of that", ["save_image"]),
+])
+def test_words_that_only_look_like_a_denial_or_an_off(name, text, expected):
+    assert [i["action"] for i in items(name, text)] == expected
