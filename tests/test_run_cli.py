@@ -58,6 +58,14 @@ def test_a_wav_of_another_format_on_stdin_is_one_line_exit_2(tmp_path):
     assert "standard input holds a WAV file of 48000 Hz, 2 channel(s)" in done.stderr
 
 
+def test_events_to_a_closed_standard_output_is_one_line_exit_2(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "voicebox", "run", "--input", "-", "--no-speak", "--no-llm"],
+                          stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=120,
+                          preexec_fn=lambda: os.close(1))
+    assert done.returncode == 2
+    assert done.stderr == "voicebox: --events -: no standard output to write to (use --events FILE)\n"
+
+
 def test_a_missing_model_is_exit_3_naming_the_pull_before_anything_starts(tmp_path):
     empty = tmp_path / "models"
     empty.mkdir()

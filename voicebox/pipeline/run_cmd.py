@@ -116,6 +116,8 @@ class _Clock:
 
 def _events_stream(spec: str, stack: ExitStack) -> IO[str]:
     if spec == "-":
+        if sys.stdout is None:  # started with standard output closed (some service managers)
+            raise UsageError("--events -: no standard output to write to (use --events FILE)")
         return sys.stdout
     path = Path(spec)
     check_writable(path, "--events")
