@@ -271,3 +271,11 @@ def test_report_words_in_an_order_are_no_question(name, text, kind):
 ])
 def test_an_attribute_that_is_a_topic_is_what_is_asked(name, text, topic):
     assert [i.get("topic") for i in items(name, text)] == ([topic] if topic else [])
+
+
+@pytest.mark.parametrize("name, text, topic", [
+    ("drone", "where are we", "position"), ("drone", "我们在哪", "position"), ("drone", "飞到哪了", "position"),
+    ("drone", "电池还有几格", "battery"), ("smart_home", "风扇开的几档", None),  # 几 + a level's measure word asks
+])
+def test_where_the_drone_is_and_how_many_notches(name, text, topic):
+    assert [fields(i, "kind", "topic") for i in items(name, text)] == [("query", topic)]
