@@ -5,6 +5,7 @@ import pytest
 
 from voicebox.nlu.itemschema import json_schema, validate_item
 from voicebox.nlu.settings import Vocabulary
+from nlu_helpers import items
 
 SMART_HOME = Vocabulary(
     kinds=("device_command", "query"),
@@ -208,3 +209,12 @@ def test_a_string_value_must_be_one_of_its_attribute():
     assert validate_item(item("color", "heat"), vocab) is None      # a mode is no colour
     assert validate_item(item("brightness", "red"), vocab) is None  # numbers only
     assert validate_item(item("brightness", 40), vocab) is not None
+    assert validate_item(item("mode", 7), vocab) is None            # a named value only
+    assert validate_item(item("color", 2), vocab) is None
+
+
+@pytest.mark.parametrize("text", ["set the mode to seven", "switch to mode 2", "模式调到3"])
+def test_a_mode_said_as_a_number_is_no_item(text):
+    """The ultrasound cart's modes have names; 7 is none of them, so nothing is acted on."""
+    assert [i for i in items("ultrasound", text) if i["attribute"] == "mode"] == []
+    assert items("ultrasound", "switch to color doppler")[0]["value"] == "color_doppler"

@@ -135,7 +135,8 @@ def _check_device(item: dict, v: Vocabulary) -> dict:
             "target": _text(item.get("target"), required=False),
             "action": _enum(item.get("action"), v.actions_of(device)),
             "attribute": attribute,
-            "value": _value(item.get("value"), v.values_of(attribute)),  # a colour is no mode
+            "value": _value(item.get("value"), v.values_of(attribute),  # a colour is no mode,
+                            v.takes_numbers(attribute)),                 # a mode no number
             "unit": _enum(item.get("unit"), v.units, required=False),
             "direction": _enum(item.get("direction"), v.directions, required=False)}
 
@@ -179,11 +180,13 @@ def _number(value: Any, lo: float = -math.inf, hi: float = math.inf) -> int | fl
     return int(value) if float(value).is_integer() and not isinstance(value, int) else value
 
 
-def _value(value: Any, allowed: tuple[str, ...]) -> int | float | str | None:
+def _value(value: Any, allowed: tuple[str, ...], numbers: bool) -> int | float | str | None:
     if value is None:
         return None
     if isinstance(value, str):
         return _enum(value, allowed)
+    if not numbers:
+        raise _Reject
     return _number(value)
 
 

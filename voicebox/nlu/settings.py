@@ -38,7 +38,8 @@ class Vocabulary:
     # not listed may take every action / attribute above
     device_actions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     device_attributes: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    # per attribute: its string values (a colour is no mode); an attribute not listed: all `values`
+    # per attribute: its string values (a colour is no mode), and then only those (a mode is no
+    # number); an empty list: numbers only; an attribute not listed: all `values` or a number
     attribute_values: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def actions_of(self, device: str) -> tuple[str, ...]:
@@ -49,6 +50,10 @@ class Vocabulary:
 
     def values_of(self, attribute: str | None) -> tuple[str, ...]:
         return self.attribute_values.get(attribute or "", self.values)
+
+    def takes_numbers(self, attribute: str | None) -> bool:
+        """False for an attribute whose values are all named (a mode, a colour)."""
+        return not self.attribute_values.get(attribute or "")
 
 
 @dataclass(frozen=True)
