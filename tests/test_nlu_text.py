@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from nlu_helpers import items
 from voicebox.models import default_store
 from voicebox.nlu import templates
 from voicebox.nlu.fuzzy import fold
@@ -68,6 +69,13 @@ def test_stemmer_meets_inflections():
     assert stem("sagging") == stem("sag")
     assert stem("freezing") == stem("freeze")
     assert stem("lights") == stem("light")
+
+
+def test_stemmer_keeps_ing_words_that_are_not_their_verb():
+    assert stem("living") != stem("live")      # the living room is not the cart's "live"
+    assert stem("strings") == stem("string")
+    assert items("ultrasound", "turn on the living room light") == []
+    assert items("ultrasound", "go live")[0]["action"] == "unfreeze"
 
 
 def test_templates_expand_alternatives_optionals_and_keep_slots():

@@ -90,8 +90,10 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-# -ing nouns that are not their verb: the drone's "heading" is not "head" (fly somewhere)
-_KEEP = {"heading", "headings", "ceiling", "building", "morning", "evening", "wedding"}
+# -ing words that are not their verb: the drone's "heading" is not "head" (fly somewhere),
+# the "living" room is not "live" (the ultrasound cart's unfreeze), a "string" is no "str"
+_KEEP = {"heading", "headings", "ceiling", "building", "morning", "evening", "wedding", "living",
+         "string", "spring", "during", "nothing", "something", "anything", "everything"}
 
 
 def stem(word: str) -> str:
