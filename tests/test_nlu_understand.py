@@ -193,6 +193,18 @@ def test_phrasal_verbs_units_and_short_steps(name, text, expected):
     assert [fields(i, "device", "action", "attribute") for i in understand(name, text).items] == expected
 
 
+@pytest.mark.parametrize("text, value, unit", [
+    ("set the thermostat to seventy two", 72, "fahrenheit"),   # no room is heated to 72 °C
+    ("set the heat to 68 degrees", 68, "fahrenheit"),
+    ("set the AC to 24", 24, "celsius"),
+    ("空调调到26度", 26, "celsius"),
+    ("set it to 50 degrees celsius", 50, "celsius"),          # said: kept
+    ("turn the heat up 5 degrees", 5, "celsius"),              # a step is no setpoint
+])
+def test_a_setpoint_with_no_unit_said_takes_the_unit_its_value_fits(text, value, unit):
+    assert fields(understand("smart_home", text).items[0], "value", "unit") == (value, unit)
+
+
 @pytest.mark.parametrize("name, text, expected", [
     ("smart_home", "turn on the oven", []),                      # not ours to guess a light
     ("smart_home", "把烤箱打开", []),

@@ -236,6 +236,9 @@ def _unit(num: Number | None, attr: str | None, action: str, value: Any, und) ->
         return None
     default = und.units.get(attr or "") or und.units.get(action)
     said = num.unit if num is not None else None
+    if said in (None, "degree") and action == "set":
+        default = next((unit for unit, (lo, hi) in und.unit_ranges.get(attr or "", {}).items()
+                        if lo <= value <= hi), default)
     if said == "degree" and default in TEMPERATURE_UNITS:
         return default
     return said or default

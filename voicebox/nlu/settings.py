@@ -89,6 +89,9 @@ class Understanding:
     default_device: str = ""
     default_attribute: dict[str, str] = field(default_factory=dict)  # action, move direction or device -> attribute
     units: dict[str, str] = field(default_factory=dict)  # attribute or action -> unit when none is said
+    # attribute -> unit -> [lo, hi]: a value set in that range with no unit said has that unit
+    # (a thermostat "set to 72" is Fahrenheit: no room is heated to 72 °C)
+    unit_ranges: dict[str, dict[str, tuple[float, ...]]] = field(default_factory=dict)
     steps: dict[str, float] = field(default_factory=dict)  # attribute -> step of "a bit"
     ranges: dict[str, tuple[float, ...]] = field(default_factory=dict)  # attribute -> [lo, hi]
     verbs: dict[str, dict[str, str]] = field(default_factory=dict)  # unit|attribute|device|"*" -> verb -> action
@@ -159,6 +162,11 @@ def validate(vocab: Vocabulary, und: Understanding, areas: tuple[Area, ...],
     for attr, bounds in und.ranges.items():
         if len(bounds) != 2 or bounds[0] > bounds[1]:
             raise ConfigError(f"{where}: understanding.ranges.{attr}: expected [low, high]")
+    for attr, table in und.unit_ranges.items():
+        for unit, bounds in table.items():
+            if unit not in vocab.units or len(bounds) != 2 or bounds[0] > bounds[1]:
+                raise ConfigError(f"{where}: understanding.unit_ranges.{attr}.{unit}: expected a "
+                                  "vocabulary unit mapped to [low, high]")
 
 
 def _validate_per_device(vocab: Vocabulary, where: str) -> None:
