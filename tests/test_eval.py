@@ -79,3 +79,15 @@ def test_a_malformed_labelled_line_is_bad_input(tmp_path):
     out = subprocess.run([sys.executable, "-m", "voicebox", "eval", str(path), "--no-llm"],
                          capture_output=True, timeout=120)
     assert out.returncode == 2 and f"{path}:1" in out.stderr.decode()
+
+
+def test_an_unknown_profile_is_named_on_the_command_line_or_at_its_file_line(tmp_path):
+    path = tmp_path / "set.jsonl"
+    path.write_text('{"profile": "drone", "text": "take off", "items": []}\n'
+                    '{"profile": "nope", "text": "take off", "items": []}\n', encoding="utf-8")
+    for args, where in [(["--profile", "nope"], ""), ([], f"{path}:2: ")]:
+        out = subprocess.run([sys.executable, "-m", "voicebox", "eval", str(path), "--no-llm", *args],
+                             capture_output=True, timeout=120)
+        err = out.stderr.decode()
+        assert out.returncode == 2 and out.stdout == b"" and err.count("\n") == 1, err
+        assert err.startswith(f"voicebox: {where}no profile 'nope' (available: "), err

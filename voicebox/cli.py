@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 
 from voicebox import __version__
@@ -43,6 +44,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     try:
+        code = _run(argv)
+        _pending_signals()
+        return code
+    except KeyboardInterrupt:  # also one that came in while an error was being reported
+        print("voicebox: interrupted", file=sys.stderr)
+        return 130
+
+
+def _run(argv: list[str] | None) -> int:
+    try:
         args, extra = build_parser().parse_known_args(argv)
         if extra:  # argparse would point at the top-level help; the command's says what it takes
             raise UsageError(f"unrecognized arguments: {' '.join(extra)} "
@@ -51,9 +62,6 @@ def main(argv: list[str] | None = None) -> int:
     except VoiceboxError as err:
         print(f"voicebox: {err}", file=sys.stderr)
         return err.exit_code
-    except KeyboardInterrupt:
-        print("voicebox: interrupted", file=sys.stderr)
-        return 130
     except BrokenPipeError:
         return 0
     except Exception as err:  # a bug: one line unless debugging, never a bare traceback
@@ -62,3 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"voicebox: internal error: {type(err).__name__}: {err} "
               "(set VOICEBOX_DEBUG=1 for the traceback)", file=sys.stderr)
         return 1
+
+
+def _pending_signals() -> None:
+    """Run now the handler of a signal that came in as the command ended (Ctrl-C on a pipeline
+    also ends its input): Python runs handlers between bytecodes, and once main() has returned
+    the KeyboardInterrupt would be a traceback instead of "interrupted" and exit 130."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, ())  # blocks nothing; CPython runs pending handlers here

@@ -2,7 +2,8 @@
 
 `parse` prints the contract's parse object (§3) for one utterance, or one JSON line per
 input line when no text is given. The LLM module is imported only when an utterance needs
-it, so a templates-only run starts fast. `eval` scores labelled sets (evaluate.py).
+it, so a templates-only run starts fast; its model is checked before any input is read.
+`eval` scores labelled sets (evaluate.py).
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from voicebox import profile as profiles
-from voicebox.errors import BadInputError
+from voicebox.errors import BadInputError, ConfigError, UsageError, VoiceboxError
 from voicebox.models import default_store
 
 if TYPE_CHECKING:
@@ -44,13 +45,21 @@ class LazyLlm:
         return self._parser.parse(text, lang)
 
 
-def understander(profile_name: str, no_llm: bool):
-    """An Understander for a profile, with the LLM path unless --no-llm or the profile disables it."""
+def understander(profile_name: str, no_llm: bool, lang: str | None = None):
+    """An Understander for a profile, with the LLM path unless --no-llm or the profile disables it.
+
+    A `lang` the profile does not speak is a UsageError; the LLM's model is checked now (exit 3
+    naming its pull), as `voicebox run` checks its models, not at the first utterance needing it.
+    """
     from voicebox.nlu.understander import Understander
 
     store = default_store()
     prof = profiles.load(profile_name, store.manifest)
+    if lang is not None and lang not in prof.profile.languages:
+        raise UsageError(f"--lang {lang}: profile {prof.name} speaks {', '.join(prof.profile.languages)}")
     llm = None if no_llm or not prof.llm.enabled else LazyLlm(store, prof)
+    if llm is not None and prof.llm.model in store.manifest.models:
+        store.require(prof.llm.model)
     return Understander(prof, llm=llm)
 
 
@@ -79,11 +88,13 @@ def _check(text: str) -> str | None:
         return f"text longer than {MAX_TEXT} characters"
     if any(ord(c) < 32 and c not in "\t" for c in text):
         return "text holds control characters"
+    if any("\udc80" <= c <= "\udcff" for c in text):  # undecodable argument bytes (surrogateescape)
+        return "text is not valid UTF-8"
     return None
 
 
 def run_parse(args: argparse.Namespace) -> int:
-    und = understander(args.profile, args.no_llm)
+    und = understander(args.profile, args.no_llm, args.lang)
     und.load()
     if args.text is not None:
         problem = _check(args.text)
@@ -91,9 +102,11 @@ def run_parse(args: argparse.Namespace) -> int:
             raise BadInputError(problem)
         print(json.dumps(und.parse(args.text, args.lang).to_dict(), ensure_ascii=False))
         return 0
-    bad = 0
+    bad, failed = 0, None
     for n, raw in enumerate(sys.stdin.buffer, 1):
         line = raw.rstrip(b"\r\n")
+        if n == 1:
+            line = line.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte order mark is not text
         try:
             text = line.decode("utf-8")
             problem = _check(text)
@@ -104,9 +117,17 @@ def run_parse(args: argparse.Namespace) -> int:
             out = {"text": text, "items": [], "reply": None, "path": "none", "elapsed_ms": 0.0,
                    "error": f"line {n}: {problem}"}
         else:
-            out = und.parse(text, args.lang).to_dict()
+            try:
+                out = und.parse(text, args.lang).to_dict()
+            except VoiceboxError as err:  # the LLM failed mid-run: this line and the rest templates only
+                failed = failed or err
+                und.set_llm_enabled(False)
+                out = {**und.parse(text, args.lang).to_dict(),
+                       "error": f"line {n}: {err}; templates only from this line on"}
         sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
         sys.stdout.flush()
+    if failed is not None:
+        raise failed
     if bad:
         raise BadInputError(f"{bad} input line(s) could not be parsed (see their \"error\" fields)")
     return 0
@@ -120,11 +141,15 @@ def score(cases: list[evaluate.Case], no_llm: bool,
     from voicebox.nlu import evaluate
 
     outcomes, unders = [], {}
-    for case in cases:
+    for case in cases:  # every profile and its models checked before the first utterance is scored
         if case.profile not in unders:
-            unders[case.profile] = understander(case.profile, no_llm)
+            try:
+                unders[case.profile] = understander(case.profile, no_llm)
+            except ConfigError as err:
+                raise ConfigError(f"{case.where}: {err}") from None
             unders[case.profile].load()
             unders[case.profile].llm_always = llm_always
+    for case in cases:
         und = unders[case.profile]
         und.reset()  # each labelled utterance is a session of its own
         start = time.perf_counter()
@@ -144,6 +169,8 @@ def score(cases: list[evaluate.Case], no_llm: bool,
 def run_eval(args: argparse.Namespace) -> int:
     from voicebox.nlu import evaluate
 
+    if args.profile:
+        profiles.load(args.profile, default_store().manifest)  # an unknown one is named, exit 2
     cases = evaluate.load_cases(args.files, args.profile)
     if args.profile:
         cases = [c for c in cases if c.profile == args.profile]
