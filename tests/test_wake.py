@@ -5,6 +5,7 @@ import dataclasses
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 
@@ -190,6 +191,21 @@ def test_cli_on_a_file_and_on_stdin(speech, tmp_path):
         assert 1.0 < events[0]["t"] < len(audio) / RATE and events[0]["score"] >= 0.5
         summary = json.loads(result.stderr.decode().strip().splitlines()[-1])
         assert summary["frames"] == -(-len(audio) // 1280) and summary["gate"] == ("--no-gate" not in args)
+
+
+@pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 0)])
+def test_cli_ctrl_c_is_exit_130_and_sigterm_exit_0_both_with_the_summary(speech, signum, code):
+    audio = np.concatenate([silence(0.5), speech("Hey Jarvis", exact=True), silence(1.0)])
+    proc = subprocess.Popen([sys.executable, "-m", "voicebox", "wake", "--input", "-"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdin.write(audio.tobytes())
+    proc.stdin.flush()
+    assert json.loads(proc.stdout.readline())["type"] == "wake"
+    proc.send_signal(signum)  # the input is still open: only the signal ends the stream
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == code and out == b"", err
+    lines = err.decode().splitlines()
+    assert len(lines) == 1 and json.loads(lines[0])["type"] == "summary", err
 
 
 def test_cli_bad_audio_is_one_line_exit_2(tmp_path):

@@ -4,7 +4,8 @@ Reads the microphone, an audio file or raw s16le 16 kHz mono on standard input; 
 `{"type": "wake", "t": …, "name": …, "score": …}` per detection (and `{"type": "error", …}`
 when the microphone fails and is retried) on stdout. On stderr: for a microphone, a `ready`
 JSON line once the models are loaded; at the end a `summary` line: audio seconds, frames,
-how many the gate kept from the wake model, CPU seconds spent on the audio.
+how many the gate kept from the wake model, CPU seconds spent on the audio. Exit 130 after
+Ctrl-C (SIGINT), as every voicebox command; 0 at the end of the input or on SIGTERM.
 """
 from __future__ import annotations
 
@@ -51,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
         load_s = frontend.load()
         _ready(source, load_s)
         cpu0 = time.process_time()
-        signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop ends as cleanly as Ctrl-C
+        signal.signal(signal.SIGTERM, _terminate)  # a service manager's stop ends as cleanly as Ctrl-C
+        code = 0
         try:
             for frame in source:
                 clock["t"] += FRAME_S
@@ -59,14 +61,20 @@ def run(args: argparse.Namespace) -> int:
                 if detection is not None:
                     _emit({"type": "wake", "t": round(detection.t, 3), "name": detection.name,
                            "score": round(detection.score, 4)})
-        except KeyboardInterrupt:
+        except _Terminated:
             pass
+        except KeyboardInterrupt:
+            code = 130
     _summary(frontend, source, clock["t"], time.process_time() - cpu0)
-    return 0
+    return code
 
 
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM: the stream ends as after Ctrl-C, but with exit 0."""
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise _Terminated
 
 
 def _emit(event: dict) -> None:
