@@ -1,7 +1,9 @@
-"""`voicebox transcribe` on Piper speech: text, pass, word timings; bad input exits 2."""
+"""`voicebox transcribe` on Piper speech (a file or stdin): text, pass, word timings; bad input exits 2."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import numpy as np
 import soundfile as sf
@@ -39,3 +41,20 @@ def test_transcribe_bad_input(tmp_path, capsys):
     assert main(["transcribe", str(wav), "--phrases", str(empty)]) == 2
     err = capsys.readouterr().err
     assert err.count("voicebox: ") == 4 and "Traceback" not in err
+
+
+def test_transcribe_dash_reads_raw_samples_or_a_wav_stream_on_stdin(tmp_path, speech):
+    audio = np.concatenate([silence(0.3), speech("turn off the kitchen light", exact=True), silence(0.3)])
+    wav = tmp_path / "cmd.wav"
+    sf.write(wav, audio, 16000, subtype="PCM_16")
+    for stdin in (audio.tobytes(), wav.read_bytes()):  # as `voicebox run --input -` takes them
+        out = subprocess.run([sys.executable, "-m", "voicebox", "transcribe", "-", "--json"], input=stdin,
+                             capture_output=True, timeout=300)
+        assert out.returncode == 0, out.stderr
+        got = json.loads(out.stdout)
+        assert wer([("turn off the kitchen light", got["text"])]) <= 0.2, got["text"]
+        assert abs(got["audio_s"] - len(audio) / 16000) < 0.08
+    empty = subprocess.run([sys.executable, "-m", "voicebox", "transcribe", "-"], input=b"",
+                           capture_output=True, timeout=300)
+    assert empty.returncode == 2 and empty.stdout == b""
+    assert empty.stderr.decode() == "voicebox: standard input held no audio (expected raw s16le 16 kHz mono)\n"

@@ -1,10 +1,13 @@
-"""`voicebox transcribe FILE`: recognise an audio file with the profile's recogniser."""
+"""`voicebox transcribe FILE|-`: recognise an audio file, or raw s16le 16 kHz mono on standard
+input (as `voicebox run --input -` reads it), with the profile's recogniser."""
 from __future__ import annotations
 
 import argparse
 import json
 import time
 from pathlib import Path
+
+import numpy as np
 
 from voicebox import profile as profiles
 from voicebox.audio import FRAME, RATE
@@ -15,7 +18,8 @@ from voicebox.models import default_store
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("transcribe", help="recognise speech in an audio file, with word timings")
-    p.add_argument("file", metavar="FILE", type=Path, help="any audio file (WAV, FLAC, OGG …)")
+    p.add_argument("file", metavar="FILE|-", type=Path,
+                   help="any audio file (WAV, FLAC, OGG …), or - for raw s16le 16 kHz mono on stdin")
     p.add_argument("--profile", default="smart_home", help="profile whose recogniser and vocabulary to use")
     p.add_argument("--lang", help="language spoken (default: the profile's)")
     p.add_argument("--phrases", type=Path, metavar="FILE",
@@ -35,8 +39,8 @@ def run(args: argparse.Namespace) -> int:
     if args.no_grammar:
         prof = replace(prof, asr=replace(prof.asr, grammar=False))
     lang = args.lang or prof.profile.default_language
-    audio = load_audio(args.file)
-    recognizer = build_recognizer(prof, store, lang, _phrases(args.phrases))
+    recognizer = build_recognizer(prof, store, lang, _phrases(args.phrases))  # checks its model
+    audio = _stdin_audio() if str(args.file) == "-" else load_audio(args.file)
     load_s = recognizer.load()
     start = time.perf_counter()
     for i in range(0, len(audio), FRAME):
@@ -51,6 +55,14 @@ def run(args: argparse.Namespace) -> int:
     report.pop("final", None)
     print(json.dumps(report, ensure_ascii=False) if args.json else _text(report))
     return 0
+
+
+def _stdin_audio() -> np.ndarray:
+    """All of standard input, read as `run --input -` reads it (a leading WAV header skipped)."""
+    from voicebox.audio.sources import StdinSource
+
+    with StdinSource() as source:
+        return np.concatenate(list(source))
 
 
 def _phrases(path: Path | None) -> list[str] | None:
