@@ -28,8 +28,9 @@ def reports(tags: list[Tag], profile, utterance_assets: list[dict],
     if "defect_report" not in vocab.kinds:
         return [], []
     seen: set[str] = set()
-    # "a kite stuck in the conductor": two words, one defect
-    defects = [k for k, t in enumerate(tags) if "defect" in t.fields
+    # "a kite stuck in the conductor": two words, one defect; a word that is also a verb of the
+    # profile is the order when it opens its clause ("back off three meters": "backed off" is loose)
+    defects = [k for k, t in enumerate(tags) if "defect" in t.fields and not (t.lead and "verb" in t.fields)
                and not (t.get("defect") in seen or seen.add(t.get("defect")))]
     comps = _components(tags)
     assets = _assets(tags)

@@ -7,7 +7,7 @@ counts once, and a clause that named no asset borrows the utterance's only one.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from voicebox.nlu import clauses as clause_mod
 from voicebox.nlu import mood
@@ -67,12 +67,14 @@ class Rules:
                              unknown=sum(1 for k, tok in enumerate(tokens) if k not in covered))
         if any(t.role == "aside" for t in tags):  # said to someone else ("take a deep breath")
             return result
-        tags = result.tags = corrected(tags)  # "turn left, no, right": what was taken back goes
+        tags = result.tags = _same(corrected(tags))  # "turn left, no, right": what was taken back goes
         assets = list({_key(t.get("asset")): t.get("asset") for t in tags if "asset" in t.fields}.values())
         subject: str | None = None  # the component a clause without one goes on talking about
         request = _opening_request(tags)  # "could you, uh, freeze it?", "can you save and unfreeze?"
+        before: list[Tag] = []
         for clause in clause_mod.split(tags, self.lang):
             request, clause = _requested(request, clause)
+            clause, before = _referent(clause, before), clause
             said = mood.of(clause)
             if any(t.role == "unsupported" for t in clause):  # "删除上一张图": known, and not ours
                 result.declined = True
@@ -121,6 +123,33 @@ def _requested(request: Tag | None, clause: list[Tag]) -> tuple[Tag | None, list
     return request, clause
 
 
+def _same(tags: list[Tag]) -> list[Tag]:
+    """"tower 18, damper missing, same on 19": the number of a repeat ([asset] same) is another
+    asset of the kind said before it, or no asset when none was."""
+    out, kind = [], None
+    for t in tags:
+        asset = t.get("asset")
+        if asset is not None and asset["type"] == "same":
+            fields = {k: v for k, v in t.fields.items() if k != "asset"}
+            t = replace(t, fields={**fields, "asset": {**asset, "type": kind}} if kind else fields)
+        kind = asset["type"] if asset is not None and asset["type"] not in ("same", "span") else kind
+        out.append(t)
+    return out
+
+
+def _referent(clause: list[Tag], before: list[Tag]) -> list[Tag]:
+    """"it" in a clause that names no device is what the clause before named, said or implied
+    ("I can't hear the telly, turn it up a bit", "it's too loud, turn it down")."""
+    it = next((t for t in clause if t.role == "pronoun"), None)
+    if it is None or any(k in t.fields for t in clause for k in ("device", "entity", "area")):
+        return clause
+    said = [t for t in before if ("entity" in t.fields or "device" in t.fields) and "verb" not in t.fields]
+    said = said or [Tag(0, 0, {"device": t.get("device")}, t.sources, t.text) for t in before
+                    if t.get("implied") and "device" in t.fields][:1]
+    k = clause.index(it)
+    return clause[:k] + [replace(t, start=it.start, end=it.end) for t in said] + clause[k + 1:] if said else clause
+
+
 def _inspects(tags: list[Tag]) -> bool:
     """An order to look ("check tower 5 for cracks", "检查一下绝缘子裂纹"): its defect is what to
     look for, not a finding; a past form ("checked it, found a crack") narrates a finding."""
@@ -137,28 +166,37 @@ def _key(asset: dict) -> tuple:
 _ABSORBS = {"land": "down", "take_off": "up", "return_home": "back"}
 
 
+def _said(d: Draft) -> tuple:
+    return d.item["defect"], _key(d.item["asset"] or {"type": "", "id": ""})
+
+
 def _settle(drafts: list[Draft]) -> list[Draft]:
-    """Drop implied commands that an explicit one covers, vague moves that a landing or a
+    """Drop implied commands where an explicit one is said, vague moves that a landing or a
     take-off includes, and repeated items."""
     actions = {d.item.get("action") for d in drafts}
     absorbed = {_ABSORBS[a] for a in actions if a in _ABSORBS}
     drafts = [d for d in drafts if not (d.item.get("action") == "move" and d.item.get("value") is None
                                         and d.item.get("direction") in absorbed)]
     # "10号塔有异物，风筝挂在导线上": one foreign object, on the conductor said, not the tower guessed
-    said = {(d.item["defect"], _key(d.item["asset"] or {"type": "", "id": ""})) for d in drafts
-            if d.item["kind"] == "defect_report" and not d.notes.get("inferred")}
-    drafts = [d for d in drafts if not (d.item["kind"] == "defect_report" and d.notes.get("inferred") and
-                                        (d.item["defect"], _key(d.item["asset"] or {"type": "", "id": ""})) in said)]
-    explicit = {(d.item.get("device"), d.item.get("attribute")) for d in drafts
-                if d.item["kind"] == "device_command" and not d.implied}
-    devices = {dev for dev, _ in explicit}
-    kept, seen = [], set()
+    # "insulators are filthy, heavy contamination": what the repeat adds (a grade, a side) goes on
+    said = {_said(d): d for d in drafts if d.item["kind"] == "defect_report" and not d.notes.get("inferred")}
     for d in drafts:
-        if d.implied and (d.item.get("device") in devices):
+        if d.item["kind"] == "defect_report" and d.notes.get("inferred") and _said(d) in said:
+            first = said[_said(d)].item
+            first.update({k: d.item[k] for k in ("severity", "position") if first.get(k) is None and d.item.get(k)})
+    drafts = [d for d in drafts if not (d.item["kind"] == "defect_report" and d.notes.get("inferred") and
+                                        _said(d) in said)]
+    # a wish said with an order is the order's reason: "it's a bit stuffy, put the fan on"
+    ordered = any(d.item["kind"] == "device_command" and not d.implied for d in drafts)
+    # the same item said again at once is one ("关灯 把灯关了"); with another between it is done
+    # again ("拍一张 往右挪5米 再拍一张")
+    kept, last = [], None
+    for d in drafts:
+        if d.implied and ordered:
             continue
         key = tuple(sorted((k, str(v)) for k, v in d.item.items()))
-        if key in seen:
+        if key == last:
             continue
-        seen.add(key)
+        last = key
         kept.append(d)
     return kept
