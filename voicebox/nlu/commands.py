@@ -203,10 +203,10 @@ def _move(action: str, cls: str, device: str, target: str | None, attr: str | No
     action, then of the direction) and where to (`target`: "fly to tower 12", "face the tower")."""
     direction = next((t.get("direction") for t in tags if "direction" in t.fields), None)
     place = _place(tags)
+    if direction is None and cls in ("up", "down") and action == "move" and (value is not None or attr == "altitude"):
+        direction = cls  # "increase altitude by 10 meters", "把高度提高一点" are a climb
     if direction is None and value is None and place is None and not any(t.role == "bearing" for t in tags):
         return None  # "move the…": where to, or how far, was not said ("fly north" says it)
-    if direction is None and cls in ("up", "down") and action == "move":
-        direction = cls  # "increase altitude by 10 meters" is a climb
     attr = attr or und.default_attribute.get(action) or und.default_attribute.get(direction or "") \
         or und.default_attribute.get(device)
     item = {"kind": "device_command", "device": device, "target": target or place, "action": action,

@@ -125,7 +125,9 @@ def _parse_zh(words: list[str], i: int) -> tuple[float | None, int]:
 
 
 def zh_integer(chars: list[str]) -> int:
-    """Value of Chinese numeral characters: 十二 → 12, 二十六 → 26, 一百零五 → 105, 一五 → 15."""
+    """Value of Chinese numeral characters: 十二 → 12, 二十六 → 26, 一百零五 → 105, 一五 → 15;
+    a last digit right after 百/千/万 is the next place down, as said short: 一百五 → 150,
+    两千五 → 2500, 一万二 → 12000."""
     if len(chars) > 1 and all(c in _ZH_DIGITS for c in chars):
         return int("".join(str(_ZH_DIGITS[c]) for c in chars))  # read digit by digit: 一五 → 15
     total = section = num = 0
@@ -138,6 +140,8 @@ def zh_integer(chars: list[str]) -> int:
         else:  # 万
             total += (section + num or 1) * 10000
             section = num = 0
+    if num and len(chars) > 1 and chars[-2] in ("百", "千", _ZH_WAN):
+        num *= 10000 // 10 if chars[-2] == _ZH_WAN else _ZH_UNITS[chars[-2]] // 10
     return total + section + num
 
 

@@ -126,11 +126,14 @@ def _grades(tags: list[Tag], defects: list[int]) -> dict[int, str]:
 
 
 def _where(tags: list[Tag], k: int) -> bool:
-    """The component at k says where (`near`: "near the clamp", "靠近线夹", "线夹附近")."""
+    """The component at k says where (`near`: "near the clamp", "靠近线夹", "线夹附近"); a Chinese
+    `near` after a component is that one's ("线夹附近 | 导线磨了")."""
     before = [t for t in tags[:k] if t.role != "stopword"]
     after = [t for t in tags[k + 1:] if t.role != "filler"]
-    return bool(before) and before[-1].role == "near" and before[-1].text.isascii() == tags[k].text.isascii() \
-        or bool(after) and after[0].role == "near" and not after[0].text.isascii()
+    chinese = not tags[k].text.isascii()
+    return bool(before) and before[-1].role == "near" and before[-1].text.isascii() != chinese \
+        and not (chinese and len(before) > 1 and "component" in before[-2].fields) \
+        or bool(after) and after[0].role == "near" and chinese
 
 
 def _assign(defects: list[int], comps: list[int], tags: list[Tag], priority: tuple[str, ...]) -> dict:

@@ -51,16 +51,23 @@ def _said_for(t: Tag) -> bool:
 def _cut(tags: list[Tag], start: int, a: int, b: int) -> int:
     """Where the part of verb tags[a] ends and the part of tags[b] begins. Chinese says what to
     act on before its verb ("客厅灯调到50% | 卧室灯调到30%", "往前飞十米 | 往左飞五米"): the things
-    right before b are b's when a's part has its own; otherwise a verb after its object ends its
-    part ("把灯打开 | 把空调关掉"), and one before its object gives the rest to b ("起飞 | 上升10米")."""
+    right before b are b's when a's part has its own, or when they are a way for b to go
+    ("拍一张 | 往右挪5米"); otherwise a verb after its object ends its part ("把灯打开 |
+    把空调关掉"), and one before its object gives the rest to b ("起飞 | 上升10米")."""
     lead = b
     if not tags[b].text.isascii():
         while lead - 1 > a and (is_object(tags[lead - 1]) or "direction" in tags[lead - 1].fields
                                 or tags[lead - 1].role in ("filler", "stopword")):
             lead -= 1
-        if lead < b and any(_said_for(t) for t in tags[start:lead]):
+        if lead < b and (any(_said_for(t) for t in tags[start:lead]) or _steers(tags[lead:b + 1])):
             return lead
     return a + 1 if any(is_object(t) for t in tags[start:a]) else b
+
+
+def _steers(part: list[Tag]) -> bool:
+    """A way to go right before a move or turn is its own ("拍一张 | 往右挪5米"), not the
+    verb's before it."""
+    return part[-1].get("verb") in ("move", "rotate") and not any(is_object(t) for t in part)
 
 
 def particle_of(tags: list[Tag], k: int) -> bool:
