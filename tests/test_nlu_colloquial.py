@@ -276,3 +276,64 @@ def test_still_said_to_the_patient_freezes_nothing(text):
 ])
 def test_words_that_only_look_like_a_denial_or_an_off(name, text, expected):
     assert [i["action"] for i in items(name, text)] == expected
+
+
+def _cmd(item: dict) -> tuple:
+    return fields(item, "device", "action", "attribute", "value", "target")
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    # own11: "it" is what the clause before named, said or only wished for
+    ("smart_home", "can't hear the tv, turn it up", [("media_player", "increase", "volume", None, "tv")]),
+    ("smart_home", "it's too loud, turn it down", [("media_player", "decrease", "volume", None, None)]),
+    # a wish said with an order is the order's reason, whatever device the order names
+    ("smart_home", "it's stuffy in here, open a window", [("cover", "open", None, None, None)]),
+    ("smart_home", "I'm freezing, close the windows", [("cover", "close", None, None, None)]),
+    # "shut" + what opens is a cover; "shut … off" still switches off
+    ("smart_home", "shut the garage", [("cover", "close", None, None, "garage")]),
+    ("smart_home", "shut everything off", [("light", "turn_off", None, None, None)]),
+    # an area joined to the device word by "and" is another place of it, not the one's place
+    ("smart_home", "close the blinds and the garage", [("cover", "close", None, None, None),
+                                                       ("cover", "close", None, None, "garage")]),
+    ("smart_home", "switch off the dining room and bathroom lights",
+     [("light", "turn_off", None, None, "dining room"), ("light", "turn_off", None, None, "bathroom")]),
+    # a fan level with "speed" said is a level wherever it stands
+    ("smart_home", "fan on, high speed please", [("fan", "turn_on", None, None, None), ("fan", "set", "speed", 3, None)]),
+    # "too" heard as "to"; people before the verb narrate
+    ("smart_home", "the music is to loud", [("media_player", "decrease", "volume", None, None)]),
+    ("smart_home", "my granddaughter turned the heating off", []),
+    ("smart_home", "pause the cartoons", [("media_player", "pause", None, None, None)]),
+    # the cart: a level pulled back, B-mode heard as words, "your back" said to the patient
+    ("ultrasound", "pull the gain back a bit", [("ultrasound", "decrease", "gain", None, None)]),
+    ("ultrasound", "bring the gain back up a bit", [("ultrasound", "increase", "gain", None, None)]),
+    ("ultrasound", "back to be mode please", [("ultrasound", "set", "mode", "b_mode", None)]),
+    ("ultrasound", "roll onto your back for me", []),
+    # the drone: "back off" opening an order moves back ("backed off" is a loose bolt otherwise)
+    ("drone", "okay back off five meters", [("drone", "move", None, 5, None)]),
+    ("drone", "dee send a bit", [("drone", "move", "altitude", None, None)]),
+])
+def test_own11_home_cart_and_drone_speech(name, text, expected):
+    assert [_cmd(i) for i in items(name, text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # own11: "same on 19" repeats the report on another asset of the kind said before
+    ("pole 3 crossarm cracked, same on 4", [("crossarm", "crack", "pole", "3", None), ("crossarm", "crack", "pole", "4", None)]),
+    ("tower 7 insulator cracked, 8 as well", [("insulator", "crack", "tower", "7", None), ("insulator", "crack", "tower", "8", None)]),
+    ("tower 5 and 2 bolts loose", [("bolt", "loose", "tower", "5", None)]),
+    # a repeat of the defect adds its grade to the report
+    ("crossarm on tower 9 is rusted, bad corrosion", [("crossarm", "corrosion", "tower", "9", "high")]),
+    # component names split into real words, "dumper" for damper
+    ("the insulate or is cracked on tower 4", [("insulator", "crack", "tower", "4", None)]),
+    ("the dumpers on tower 3 slipped", [("damper", "loose", "tower", "3", None)]),
+    ("the nut backed off", [("bolt", "loose", None, None, None)]),
+])
+def test_own11_line_reports(text, expected):
+    got = [(i["component"], i["defect"], (i["asset"] or {}).get("type"), (i["asset"] or {}).get("id"), i["severity"])
+           for i in items("power_line", text)]
+    assert got == expected
+
+
+@pytest.mark.parametrize("text", ["has that been logged", "did it get sent"])
+def test_own11_the_patrol_asks_about_its_reports(text):
+    assert [fields(i, "kind", "topic") for i in items("power_line", text)] == [("query", "report")]

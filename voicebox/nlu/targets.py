@@ -43,7 +43,18 @@ def targets(tags: list[Tag], cls: str, attrs: list, profile) -> list[tuple[str |
                                  and "device" in t.sources))
     if len(devices) > 1 and not areas:
         return [(None, d, False) for d in devices]
+    if areas and _joined_area(tags):  # "close the blinds and also the garage": the garage's too
+        return [(None, device, defaulted)] + [(a, device, defaulted) for a in areas]
     return [(a, device, defaulted) for a in areas] or [(None, device, defaulted)]
+
+
+def _joined_area(tags: list[Tag]) -> bool:
+    """An area said after "and" right after the device word, with none before it, is another
+    place of that device, not the place of the one said."""
+    said = [t for t in tags if t.role not in ("stopword", "filler")]
+    k = next((k for k, t in enumerate(said) if "device" in t.fields and "device" in t.sources), None)
+    return k is not None and not any("area" in t.fields for t in said[:k]) \
+        and k + 2 < len(said) and said[k + 1].role == "join" and "area" in said[k + 2].fields
 
 
 def _homes(profile, names: list[str]) -> set[str]:
