@@ -81,3 +81,27 @@ def test_a_lower_by_degrees_is_a_decrease():
 def test_going_out_names_no_door(text):
     assert [fields(i, "device", "action") for i in items("smart_home", text)] \
         == [("vacuum", "start"), ("lock", "lock")]
+
+
+@pytest.mark.parametrize("text", [
+    "阿姨 您早上吃饭了没", "您憋尿了没", "往左边侧一下身 对 就这样", "身子往右转一点", "好 侧过身来",
+])
+def test_what_is_said_to_the_patient_is_no_item(text):
+    assert items("ultrasound", text) == []
+
+
+@pytest.mark.parametrize("name, text, topic", [
+    ("ultrasound", "颈动脉内中膜多厚算增厚", "carotid"), ("ultrasound", "颈动脉斑块多大算严重", "carotid"),
+    ("drone", "卡里还能录多久", "storage"), ("drone", "内存卡还剩多少", "storage"), ("drone", "还能拍多少张", "storage"),
+])
+def test_reference_and_card_questions_have_their_topic(name, text, topic):
+    assert [fields(i, "kind", "topic") for i in items(name, text)] == [("query", topic)]
+
+
+@pytest.mark.parametrize("text", ["今天这趟飞完就收工", "拍完这张再返航"])
+def test_what_is_done_after_something_else_is_a_plan(text):
+    assert items("drone", text) == []
+
+
+def test_done_and_then_an_order_still_orders():
+    assert [i["action"] for i in items("drone", "飞完了 返航")] == ["return_home"]
