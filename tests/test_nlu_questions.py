@@ -46,6 +46,12 @@ def test_a_comparative_means_the_attribute_of_the_device_it_is_said_of(text, exp
     ("drone", "照片拍了吗", "state"),
     ("drone", "起飞了没有", "state"),
     ("drone", "有没有录像", "state"),
+    # the topics both languages have: the card's space, the carotid's reference values
+    ("drone", "how long can we still record", "storage"),
+    ("drone", "is the memory card full", "storage"),
+    ("drone", "内存卡还剩多少", "storage"),
+    ("ultrasound", "what's a normal carotid intima media thickness", "carotid"),
+    ("ultrasound", "颈动脉内中膜厚度正常多少", "carotid"),
 ])
 def test_questions_of_every_shape_are_queries(name, text, topic):
     assert [fields(i, "kind", "topic") for i in items(name, text)] == [("query", topic)]
