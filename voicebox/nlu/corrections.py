@@ -21,8 +21,9 @@ _KINDS = (("verb",), ("direction", "position"), ("device", "entity", "area"), ("
           ("severity",), ("topic",))
 _QUIET = ("filler", "stopword")
 # corrections only between marks, with what replaces it after: "go up, wait, go down ten meters"
-# (but "fly forward and wait" hovers, "turn on the light and wait" is no correction)
-_WEAK = ("wait", "hang on", "等等")
+# (but "fly forward and wait" hovers, "turn on the light and wait" is no correction, "sorry to
+# bother you" is politeness)
+_WEAK = ("wait", "hang on", "sorry", "等等")
 
 
 def corrected(tags: list[Tag]) -> list[Tag]:

@@ -10,7 +10,8 @@ The signs are grammar roles of the lexicon:
 - `question`, `question_start` (first in the clause), `question_end` (last): a question;
 - `request` ("can you", "please", "帮我", "好吗") makes either a command again;
 - `narrative` ("already", "yesterday", "刚才", "已经", "咋还"): a statement;
-- `subject` ("I", "we", "he", "我们", "他") before the verb: a statement, unless a request
+- `subject` ("I", "we", "he", "我们", "他") before the verb or a copula ("we're down to
+  twenty percent"): a statement, unless a request
   ("I want", "we need to", "我要") or, in Chinese, a closing 吧 ("我们降落吧") makes it a wish;
 - a past form after its subject or after anything else ("the drone landed", "my husband
   turned the heat off"): an order starts with its verb;
@@ -44,6 +45,8 @@ def of(tags: list[Tag]) -> str:
             return STATEMENT  # not a question (those are caught above): "that was a smooth landing"
         if t.role == "subject" and any(_verb(o) for o in _predicate(tags[k + 1:])) and not _closing_ba(tags):
             return STATEMENT
+        if t.role == "subject" and k + 1 < len(tags) and tags[k + 1].text in _COPULAS:
+            return STATEMENT  # "we're down to twenty percent", "I'm at tower 5"
         if t.role == "question_start" and not t.lead and any(_subject(o) for o in tags[:k]):
             # "the bedroom is freezing", "the lights are really nice"; but "tower 15 damper is
             # missing, take a photo" is a report
@@ -68,6 +71,8 @@ def past(t: Tag) -> bool:
     first = t.text.split(" ")[0]
     return first.isascii() and (first.endswith("ed") or first in _IRREGULAR_PAST)
 
+
+_COPULAS = ("is", "are", "am", "was", "were")
 
 # not put/set/shut/cut: "AC set to 22" is a terse command
 _IRREGULAR_PAST = {"took", "flew", "went", "came", "got", "began", "froze", "rose", "fell"}

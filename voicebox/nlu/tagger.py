@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from voicebox.nlu import particles
 from voicebox.nlu.fuzzy import EnglishIndex, PinyinIndex, Repair, english_words, sounds_like_device
 from voicebox.nlu.lexicon import Entry, Lexicon
 from voicebox.nlu.text import Token
@@ -81,7 +82,8 @@ class Tagger:
             elif tok.is_num:
                 tags.append(Tag(i, end, {"number": tok.num}, frozenset({"number"}), tok.text))
             i = end
-        tags = self._object_devices(_stray_particles(tags, tokens), tokens) if self.fuzzy else tags
+        tags = self._object_devices(particles.stray(tags, tokens), tokens) if self.fuzzy else tags
+        tags = particles.leading(tags, self.lex) if self.lex.lang == "en" else tags
         tags = _bound_characters(tags, tokens) if self.lex.lang == "zh" else tags
         tags = _device_or_value(tags)
         return _mark_unexplained(_mark_leads(tags), len(tokens))
@@ -175,26 +177,6 @@ class Tagger:
         entries = self.lex.phrases[repair.phrase]
         tag = _merge([(repair.end, entries, {})], tokens, i, repair.end)
         return Tag(tag.start, tag.end, tag.fields, tag.sources, tag.text, repair.score)
-
-
-# English verb particles: "off" alone is a command ("lights off"), but after a verb the
-# lexicon does not know it belongs to that verb ("take off" to a home hub, "show off")
-_PARTICLES = ("on", "off", "up", "down", "out", "over")
-
-
-def _stray_particles(tags: list[Tag], tokens: list[Token]) -> list[Tag]:
-    """Drop a particle that follows an unexplained word opening its clause."""
-    out: list[Tag] = []
-    for t in tags:
-        unexplained = t.start - (out[-1].end if out else 0)
-        since = [o for o in reversed(out)]
-        since = since[:next((k for k, o in enumerate(since) if o.role == "split"), len(since))]
-        opening = all(o.role in ("filler", "stopword", "request") for o in since)  # nothing said yet
-        if t.text in _PARTICLES and "verb" in t.fields and unexplained == 1 and opening \
-                and tokens[t.start - 1].text.isalpha():
-            continue
-        out.append(t)
-    return out
 
 
 # Chinese characters that complete the verb before them far more often than they stand alone:

@@ -93,7 +93,8 @@ def normalise(text: str) -> str:
 # -ing words that are not their verb: the drone's "heading" is not "head" (fly somewhere),
 # the "living" room is not "live" (the ultrasound cart's unfreeze), a "string" is no "str"
 _KEEP = {"heading", "headings", "ceiling", "building", "morning", "evening", "wedding", "living",
-         "string", "spring", "during", "nothing", "something", "anything", "everything"}
+         "string", "spring", "during", "nothing", "something", "anything", "everything",
+         "standing"}   # "standing by" reports, "stand by" orders
 
 
 def stem(word: str) -> str:

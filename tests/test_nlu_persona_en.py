@@ -1,0 +1,93 @@
+"""English as non-native and regional speakers say it, on the real profiles (own12 round):
+Indian "on the AC", the learner's "more low", trade slang of the line crew and the pilot,
+dictated restarts ("sorry"), radio talk, real words heard for others ("paws", "look the door")."""
+from __future__ import annotations
+
+import pytest
+
+from nlu_helpers import fields, items
+
+
+def _cmd(item: dict) -> tuple:
+    return fields(item, "device", "action", "attribute", "value")
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "on the" opening a clause before a device is the verb; with another verb after it, a place
+    ("kindly on the fan", [("fan", "turn_on", None, None)]),
+    ("switch off the lights and on the AC", [("light", "turn_off", None, None), ("climate", "turn_on", None, None)]),
+    ("on the TV increase the volume to 90 percent", [("media_player", "set", "volume", 90)]),
+    ("off the tube lights in the hall", [("light", "turn_off", None, None)]),
+    # the learner's comparative: "more" and the plain adjective
+    ("make more low the sound of the TV", [("media_player", "decrease", "volume", None)]),
+    ("make the bedroom more warm", [("climate", "increase", "temperature", None)]),
+    ("the light more dark please", [("light", "decrease", "brightness", None)]),
+    # "the biggest" / "the smallest" are the ends of the scale, like max and min
+    ("put the fan to the strongest", [("fan", "set", "speed", 100)]),
+    ("fan to the slowest", [("fan", "set", "speed", 1)]),
+    # real words heard for others, only where the other fits
+    ("paws the music", [("media_player", "pause", None, None)]),
+    ("look the back door", [("lock", "lock", None, None)]),
+    ("does it look the same", []),
+    ("turn the kitchen lights read", [("light", "set", "color", "red")]),
+    ("I want to read", []),
+    ("it's a bit nippy in here", [("climate", "increase", "temperature", None)]),
+])
+def test_own12_home_speech(text, expected):
+    assert [_cmd(i) for i in items("smart_home", text)] == expected
+
+
+@pytest.mark.parametrize("text", ["how many degrees is it inside", "what degree is the AC"])
+def test_own12_how_many_degrees_asks_the_temperature(text):
+    assert [fields(i, "kind", "topic") for i in items("smart_home", text)] == [("query", "temperature")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("thaw the picture", [("ultrasound", "unfreeze", None, None)]),
+    ("defrost it", [("ultrasound", "unfreeze", None, None)]),
+    # "go" + a mode is a second order after the first
+    ("freeze and go PW", [("ultrasound", "freeze", None, None), ("ultrasound", "set", "mode", "pw_doppler")]),
+    ("go back live", [("ultrasound", "unfreeze", None, None)]),
+    ("make the gain more big", [("ultrasound", "increase", "gain", None)]),
+    ("image more dark please", [("ultrasound", "decrease", "gain", None)]),
+    ("depth make bigger", [("ultrasound", "increase", "depth", None)]),
+])
+def test_own12_cart_speech(text, expected):
+    assert [_cmd(i) for i in items("ultrasound", text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the motors brought up to speed take off; "lift" alone lifts off, with a distance it climbs
+    ("spin up and take off", [("drone", "take_off", None, None)]),
+    ("spool her up", [("drone", "take_off", None, None)]),
+    ("lift ten meters", [("drone", "move", "altitude", 10)]),
+    # the pilot telling about himself: "standing by", "we're at …" (still "stand by" holds)
+    ("roger, standing by", []),
+    ("stand by", [("drone", "hover", None, None)]),
+    ("we're at fifty meters, go home", [("drone", "return_home", None, None)]),
+    # a dictated restart: "sorry" as a piece of its own takes back what was before it
+    ("go up, uh, sorry, go up ten meters", [("drone", "move", "altitude", 10)]),
+    ("sorry to bother you, take a photo", [("drone", "capture_photo", None, None)]),
+])
+def test_own12_pilot_speech(text, expected):
+    assert [_cmd(i) for i in items("drone", text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # trade slang: bells are insulators, shot up is broken, a pothead the cable's end, melted is heat
+    ("the bells are shot on tower 12", [("insulator", "broken", "tower", "12", None)]),
+    ("the pothead is melting on pole 4", [("cable", "overheating", "pole", "4", None)]),
+    ("they nicked the earth wire on tower 9", [("grounding_wire", "missing", "tower", "9", None)]),
+    ("the clams are loose on tower 8", [("clamp", "loose", "tower", "8", None)]),
+    ("rust on the tower legs at pylon 7", [("tower", "corrosion", "tower", "7", None)]),
+    # "the pole at 22" is pole 22
+    ("the pole at 22 is leaning", [("pole", "tilt", "pole", "22", None)]),
+    # a phase is the conductor where it hangs, unless another component is said
+    ("kite caught on the middle phase at tower 4", [("conductor", "foreign_object", "tower", "4", "middle")]),
+    ("the insulator on the left phase is cracked, tower 8", [("insulator", "crack", "tower", "8", "left")]),
+    ("tower 5, insulator on the left, sorry, right, is cracked", [("insulator", "crack", "tower", "5", "right")]),
+])
+def test_own12_line_reports(text, expected):
+    got = [(i["component"], i["defect"], (i["asset"] or {}).get("type"), (i["asset"] or {}).get("id"), i["position"])
+           for i in items("power_line", text)]
+    assert got == expected
