@@ -1,5 +1,7 @@
 """Chinese working-day speech on the real profiles (own10 round): numbers said short, pilot
-slang, two orders with a move between, field words of the line crew, home complaints."""
+slang, two orders with a move between, field words of the line crew, home complaints; and
+(own13 round) regional Mandarin, old words, English mixed in, a complaint or a denial before
+an order."""
 from __future__ import annotations
 
 import pytest
@@ -105,3 +107,73 @@ def test_what_is_done_after_something_else_is_a_plan(text):
 
 def test_done_and_then_an_order_still_orders():
     assert [i["action"] for i in items("drone", "飞完了 返航")] == ["return_home"]
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    # dialect forms spelled the standard way: 嫑 / 覅 不要, 咗未 了没, 而家 现在, 几多 多少, 遭不住 受不了
+    ("smart_home", "空调而家几多度", ("query", None)),
+    ("smart_home", "卧室灯有冇开", ("query", None)),
+    ("drone", "录像开始咗未", ("query", None)),
+    ("smart_home", "热得扛不住 空调开开", ("device_command", "turn_on")),
+    # old words: 电匣子 / 半导体 a radio, 冷气机 the AC, 慢档 / 快档 fan levels
+    ("smart_home", "老伴儿 把那个电匣子关了", ("device_command", "turn_off")),
+    ("smart_home", "半导体开开", ("device_command", "turn_on")),
+    ("smart_home", "把冷气机关了", ("device_command", "turn_off")),
+    ("smart_home", "风扇开到快档", ("device_command", "set")),
+    # English said in Chinese
+    ("smart_home", "把电视pause一下", ("device_command", "pause")),
+    ("smart_home", "AC开到26度", ("device_command", "set")),
+    ("drone", "开始rec", ("device_command", "start_recording")),
+    ("drone", "停止rec 然后return home", ("device_command", "stop_recording")),
+    ("ultrasound", "切到color", ("device_command", "set")),
+    # 关调 is 关掉 mis-heard; 解开 undoes 定住; 影张相 / 拍张照 saves on the cart
+    ("smart_home", "把风扇关调", ("device_command", "turn_off")),
+    ("ultrasound", "解开吧", ("device_command", "unfreeze")),
+    ("ultrasound", "照张相", ("device_command", "save_image")),
+    ("ultrasound", "增益往下压点", ("device_command", "decrease")),
+    ("ultrasound", "深度别那么深", ("device_command", "decrease")),
+])
+def test_regional_old_and_mixed_words(name, text, expected):
+    assert [fields(i, "kind", "action") for i in items(name, text)][:1] == [expected]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("七号电杆瓷壶儿碎掉了", ("insulator", "broken")),
+    ("二十号铁架子上有个乌鸦窝", ("tower", "bird_nest")),
+    ("瞧见没 那个塔上有个喜鹊窝 十二号", ("tower", "bird_nest")),
+    ("tower 8 螺丝rust了", ("bolt", "corrosion")),
+    ("十号塔 绝缘子 不对不对 是横担弯了", ("crossarm", "deformation")),   # 不对不对 takes back, asks nothing
+    ("十九号塔横担弯了 莫得办法上去", ("crossarm", "deformation")),
+])
+def test_old_line_words_and_run_ons(text, expected):
+    assert [fields(i, "component", "defect") for i in items("power_line", text)] == [expected]
+
+
+def test_no_problem_at_all_is_no_item_but_asking_about_one_asks():
+    assert items("power_line", "这一段啥问题也没有") == []
+    assert [i["kind"] for i in items("power_line", "这基塔报过啥缺陷没")] == ["query"]
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    # what is denied is a topic, not the order: the order stands
+    ("drone", "没电了 返航", ("drone", "return_home")),
+    ("drone", "没风了 起飞吧", ("drone", "take_off")),
+    # a denial or a complaint closed (了, 呢, or right before the order after 咋还) does not
+    # reach the order after it, which acts on what the complaint named
+    ("drone", "嫑往高飞了 就这个高度 悬着", ("drone", "hover")),
+    ("smart_home", "别开风扇了 关了吧", ("fan", "turn_off")),
+    ("smart_home", "空调咋还开着呢 关了吧", ("climate", "turn_off")),
+    ("smart_home", "风扇怎么还在转 关了", ("fan", "turn_off")),
+    ("smart_home", "这屋咋这么冷呢 空调给我整高两度", ("climate", "increase")),
+])
+def test_an_order_after_a_denial_or_a_complaint(name, text, expected):
+    assert [fields(i, "device", "action") for i in items(name, text)] == [expected]
+
+
+def test_a_complaint_alone_orders_nothing():
+    assert items("smart_home", "灯咋还开着") == []
+
+
+def test_an_order_after_an_order_keeps_its_own_thing():
+    assert [fields(i, "device", "action") for i in items("smart_home", "把空调关了 然后锁门")] \
+        == [("climate", "turn_off"), ("lock", "lock")]

@@ -53,6 +53,8 @@ def split(tags: list[Tag], lang: str) -> list[list[Tag]]:
                 pieces.append([])
         else:
             pieces[-1].append(t)
+    if lang == "zh":
+        pieces = [s for p in pieces for s in _sentences(p)]
     pieces = _asks_about_before([p for p in _tag_question(pieces) if has_content(p) or any(t.role in QUESTION_ROLES for t in p)], tags)
     if len(pieces) < 2:
         return pieces
@@ -78,6 +80,27 @@ def split(tags: list[Tag], lang: str) -> list[list[Tag]]:
         else:
             merged.append(pending)
     return merged
+
+
+# Chinese closes a sentence with a particle (了, 呢, 吧 …)
+_FINAL = ("了", "呢", "吧", "啦", "嘛", "呀", "啊")
+
+
+def _sentences(piece: list[Tag]) -> list[list[Tag]]:
+    """A Chinese piece cut where a complaint or a denial ends, when an order with a verb of its
+    own follows: after a closing particle ("灯咋还开着呢 关了吧", "嫑往高飞了 就这个高度 悬着"),
+    or right before the order after a 咋还 ("风扇怎么还在转 关了"). What the first sentence
+    denies or complains of does not reach the order."""
+    for k, t in enumerate(piece[:-1]):
+        told = [o for o in piece[:k] if o.role in ("narrative", "negation")]
+        closed = t.text in _FINAL or any(o.text.endswith("还") for o in told) and _order(piece[k + 1])
+        if told and closed and any(_order(o) for o in piece[k + 1:]):
+            return [piece[:k + 1]] + _sentences([replace(piece[k + 1], lead=True, opens=True), *piece[k + 2:]])
+    return [piece]
+
+
+def _order(t: Tag) -> bool:
+    return "verb" in t.fields and not t.get("implied")
 
 
 def _valued(tags: list[Tag]) -> bool:
@@ -188,7 +211,7 @@ def words_of(tags: list[Tag], key: str) -> list[Tag]:
 def is_question(tags: list[Tag]) -> bool:
     """A question: a question word, `?`, a question opener first or a question ending last."""
     content = [t for t in tags if t.role not in ("filler", "stopword")]
-    if _requests(content):
+    if _requests(content) or _complains(content):
         return False
     for k, t in enumerate(content):
         if t.role == "question" and not _relative(content, k):
@@ -200,6 +223,13 @@ def is_question(tags: list[Tag]) -> bool:
     if content and content[0].role == "question_start" and content[0].opens and opener is content[0]:
         return True
     return bool(content) and content[-1].role == "question_end"
+
+
+def _complains(content: list[Tag]) -> bool:
+    """A closing 呢 after 咋还 / 干啥还 complains rather than asks: "风扇嘎哈还转呢"."""
+    return len(content) > 1 and content[-1].text == "呢" and any(t.role == "narrative" and t.text.endswith("还")
+                                                                 for t in content) \
+        and all(t.role != "question" for t in content[:-1])
 
 
 # Chinese yes/no markers: a request with them still asks for something to be done ("能不能开灯吗")
@@ -235,7 +265,8 @@ def _relative(content: list[Tag], k: int) -> bool:
 def negated(tags: list[Tag]) -> bool:
     """A negation right before what it denies: "don't turn on", "没有裂纹", "no cracks".
 
-    Only a word close to the next meaningful one counts, so "电量不够了，飞回来" still flies home.
+    Only a word close to the next meaningful one counts, so "电量不够了，飞回来" still flies home;
+    one that denies a topic says how things are ("没电了 返航", "莫得风 飞起来嘛").
     """
     for k, t in enumerate(tags):
         neg = t.role == "negation" or t.role == "question_end" and k < len(tags) - 1
@@ -243,6 +274,6 @@ def negated(tags: list[Tag]) -> bool:
             continue
         following = next((o for o in tags[k + 1:] if any(f in o.fields for f in CONTENT)
                           or o.get("implied")), None)
-        if following is not None and following.start - t.end <= 2:
+        if following is not None and following.start - t.end <= 2 and set(following.fields) != {"topic"}:
             return True
     return False

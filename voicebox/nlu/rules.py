@@ -74,7 +74,7 @@ class Rules:
         before: list[Tag] = []
         for clause in clause_mod.split(tags, self.lang):
             request, clause = _requested(request, clause)
-            clause, before = _referent(clause, before), clause
+            clause, before = _referent(clause, before, self.lang), clause
             said = mood.of(clause)
             if any(t.role == "unsupported" for t in clause):  # "删除上一张图": known, and not ours
                 result.declined = True
@@ -137,15 +137,24 @@ def _same(tags: list[Tag]) -> list[Tag]:
     return out
 
 
-def _referent(clause: list[Tag], before: list[Tag]) -> list[Tag]:
+def _referent(clause: list[Tag], before: list[Tag], lang: str) -> list[Tag]:
     """"it" in a clause that names no device is what the clause before named, said or implied
-    ("I can't hear the telly, turn it up a bit", "it's too loud, turn it down")."""
-    it = next((t for t in clause if t.role == "pronoun"), None)
-    if it is None or any(k in t.fields for t in clause for k in ("device", "entity", "area")):
+    ("I can't hear the telly, turn it up a bit", "it's too loud, turn it down"); Chinese often
+    leaves "it" unsaid before its verb after a complaint or a denial ("空调咋还开着呢 关了吧",
+    "别开风扇了 关了吧"; but "把空调关了 然后锁门" locks the door)."""
+    if any(k in t.fields for t in clause for k in ("device", "entity", "area")):
         return clause
     said = [t for t in before if ("entity" in t.fields or "device" in t.fields) and "verb" not in t.fields]
     said = said or [Tag(0, 0, {"device": t.get("device")}, t.sources, t.text) for t in before
                     if t.get("implied") and "device" in t.fields][:1]
+    it = next((t for t in clause if t.role == "pronoun"), None)
+    if it is None and lang == "zh" and said and (mood.of(before) != mood.COMMAND or clause_mod.negated(before)):
+        verb = next((t for t in clause if "verb" in t.fields and not t.get("implied")), None)
+        if verb is not None:  # what the clause before named, first in the clause as if said there
+            at = clause[0]
+            return [replace(t, start=at.start, end=at.start, lead=at.lead, opens=at.opens) for t in said] + clause
+    if it is None:
+        return clause
     k = clause.index(it)
     return clause[:k] + [replace(t, start=it.start, end=it.end) for t in said] + clause[k + 1:] if said else clause
 

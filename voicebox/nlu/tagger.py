@@ -224,9 +224,9 @@ def _mark_unexplained(tags: list[Tag], n: int) -> list[Tag]:
     return [replace(t, unexplained=nxt - t.end) if nxt > t.end else t for t, nxt in zip(tags, ends)]
 
 
-def _a_not_a(tokens: list[Token], i: int) -> bool:
-    return i + 2 < len(tokens) and tokens[i].cjk and tokens[i + 1].text in ("不", "没") \
-        and tokens[i].text == tokens[i + 2].text and not tokens[i].is_num
+def _a_not_a(tokens: list[Token], i: int) -> bool:  # not the second half of 不对不对, 不是不是
+    return i + 2 < len(tokens) and tokens[i].cjk and tokens[i + 1].text in ("不", "没") and not tokens[i].is_num \
+        and tokens[i].text == tokens[i + 2].text and not (i and tokens[i - 1].text == tokens[i + 1].text)
 
 
 def _add(score: tuple, span: int, content: bool, repairs: int) -> tuple:
