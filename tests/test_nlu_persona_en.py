@@ -37,6 +37,15 @@ def test_own12_home_speech(text, expected):
     assert [_cmd(i) for i in items("smart_home", text)] == expected
 
 
+@pytest.mark.parametrize("name, text", [
+    # Indian English asks with a closing "or not", no question mark needed
+    ("smart_home", "the main door is locked or not"), ("smart_home", "AC is on or not"),
+    ("power_line", "the report of tower 5 is sent or not"), ("drone", "battery is enough or not"),
+])
+def test_own12_a_closing_or_not_asks(name, text):
+    assert [i["kind"] for i in items(name, text)] == ["query"]
+
+
 @pytest.mark.parametrize("text", ["how many degrees is it inside", "what degree is the AC"])
 def test_own12_how_many_degrees_asks_the_temperature(text):
     assert [fields(i, "kind", "topic") for i in items("smart_home", text)] == [("query", "temperature")]
