@@ -2,7 +2,8 @@
 
 A word that is both verb and device ("switch", "lock") is decided by its neighbours; an English
 "on" before another verb or a value is a preposition ("put the telly *on* mute"), a verb said
-as the time of another thing is none ("起飞前检查电池", "before takeoff"); a particle
+as the time of another thing is none ("起飞前检查电池", "before takeoff"), nor one said as a thing
+beside another verb ("暂停当前播放的节目"); a particle
 after a verb and its object is that verb's ("shut the music *off*"). A clause with several
 verbs ("起飞上升10米", "关灯关电视", "客厅灯调到50%卧室灯调到30%") becomes one part per verb.
 """
@@ -94,7 +95,7 @@ def disambiguate(tags: list[Tag]) -> list[Tag]:
         return "verb" in t.sources and ("device" in t.sources or "attribute" in t.sources)
     out = []
     for k, t in enumerate(tags):
-        if _preposition(tags, k) or _timed(tags, k):  # "put the telly *on* mute"; "*起飞*前检查电池"
+        if _preposition(tags, k) or _timed(tags, k) or _nominal(tags, k):  # "put the telly *on* mute"; "*起飞*前检查电池"
             t = replace(t, fields={f: v for f, v in t.fields.items() if f != "verb"}, sources=t.sources - {"verb"})
         if both(t):
             others = [o for o in tags if o is not t]
@@ -118,6 +119,17 @@ def _timed(tags: list[Tag], k: int) -> bool:
     after = tags[k + 1] if k + 1 < len(tags) else None
     return (before is not None and before.role == "time" and before.text.isascii() and before.end == tags[k].start
             or after is not None and after.role == "time" and not after.text.isascii() and after.start == tags[k].end)
+
+
+def _nominal(tags: list[Tag], k: int) -> bool:
+    """A Chinese verb beside 的 or after 进行, with another verb said, names a thing or a task, it
+    is no second order: "暂停当前*播放*的节目", "停止扫地机器人的*清扫*工作", "启动扫地机器人进行*清扫*"."""
+    t = tags[k]
+    if not strong_verb(t) or t.text.isascii() or not any(strong_verb(o) for o in tags if o is not t):
+        return False
+    before = tags[k - 1] if k and tags[k - 1].end == t.start else None
+    after = tags[k + 1] if k + 1 < len(tags) and tags[k + 1].start == t.end else None
+    return before is not None and before.text in ("的", "进行") or after is not None and after.text == "的"
 
 
 def _preposition(tags: list[Tag], k: int) -> bool:
