@@ -100,3 +100,56 @@ def test_own12_line_reports(text, expected):
     got = [(i["component"], i["defect"], (i["asset"] or {}).get("type"), (i["asset"] or {}).get("id"), i["position"])
            for i in items("power_line", text)]
     assert got == expected
+
+
+def _report(item: dict) -> tuple:
+    asset = item["asset"] or {}
+    return item["component"], item["defect"], asset.get("type"), asset.get("id"), item["position"], item["severity"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # own15, the formal register of a defect record: a phase or a side said first is where
+    ("Structure 12, phase A, insulator string cracked.", [("insulator", "crack", "tower", "12", None, None)]),
+    ("Str 88, left phase, clamp loose.", [("clamp", "loose", "tower", "88", "left", None)]),
+    ("Tower 40, front leg, foundation cracked, minor.", [("foundation", "crack", "tower", "40", "front", "low")]),
+    # a range of structures is one report on each, with the grade said after it
+    ("Poles 14 thru 16 leaning, moderate.", [("pole", "tilt", "pole", n, None, "medium") for n in ("14", "15", "16")]),
+    # numbers as a work order writes them: a dashed pole, "No.", a numbered unit, a line around a tower
+    ("Pole 3-7, transformer leaking oil.", [("transformer", "leakage", "pole", "3-7", None, None)]),
+    ("Structure No. 3, crossarm corroded.", [("crossarm", "corrosion", "tower", "3", None, None)]),
+    ("Feeder 5 pole 11 transformer overheating.", [("transformer", "overheating", "pole", "11", None, None)]),
+    ("Substation 4, transformer number one showing elevated temperature, priority 1.",
+     [("transformer", "overheating", "substation", "4", None, "critical")]),
+    ("Earth wire detached at pole 30, requires immediate attention.",
+     [("grounding_wire", "broken", "pole", "30", None, "critical")]),
+    ("Wear on the conductor adjacent to the clamp at tower 5.", [("conductor", "wear", "tower", "5", None, None)]),
+    # a finding said again in other words is one report: "broken, three strands broken"
+    ("conductor broken, three strands broken, tower 6, severe.", [("conductor", "broken", "tower", "6", None, "high")]),
+    ("the conductor is sacking between towers 3 and 4", [("conductor", "sag", "span", "3-4", None, None)]),
+])
+def test_own15_formal_line_records(text, expected):
+    assert [_report(i) for i in items("power_line", text)] == expected
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    # own15: the help desk's and the manual's verbs
+    ("smart_home", "Set the kitchen illumination to forty percent.", [("light", "set", "brightness", 40)]),
+    ("smart_home", "Disengage the lock on the patio door.", [("lock", "unlock", None, None)]),
+    ("smart_home", "Engage the front door lock.", [("lock", "lock", None, None)]),
+    ("smart_home", "Suspend the music in the living room.", [("media_player", "pause", None, None)]),
+    ("smart_home", "Bring the sound back on the TV.", [("media_player", "unmute", None, None)]),
+    ("smart_home", "Cease the vacuum, please.", [("vacuum", "stop", None, None)]),
+    ("smart_home", "Clothes the blinds in the kitchen.", [("cover", "close", None, None)]),
+    ("drone", "Terminate video recording.", [("drone", "stop_recording", None, None)]),
+])
+def test_own15_formal_orders(name, text, expected):
+    assert [_cmd(i) for i in items(name, text)] == expected
+
+
+@pytest.mark.parametrize("name, text", [
+    ("smart_home", "Would you tell me whether the lights are on?"),
+    ("smart_home", "Could you tell me if the front door is locked?"),
+    ("power_line", "Which priority applies to a cracked insulator?"),
+])
+def test_own15_polite_questions_ask(name, text):
+    assert [i["kind"] for i in items(name, text)] == ["query"]

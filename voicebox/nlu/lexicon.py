@@ -40,7 +40,7 @@ ROLES = ("split", "to", "by", "question", "question_start", "question_end", "req
          "unsupported", "noun", "time", "resolved", "inspect", "duration",
          "progressive", "correction", "near")
 FRAGMENT_KEYS = {"device", "verb", "attribute", "value", "number", "unit", "direction", "step", "level",
-                 "component", "defect", "position", "severity", "topic", "asset", "part"}
+                 "component", "defect", "position", "severity", "topic", "asset", "part", "range"}
 TABLES = set(VALUE_TABLES) | set(FRAGMENT_TABLES) | {"value", "grammar", "names", "reply", "answer", "rewrite"}
 SLOT = "#"
 

@@ -43,7 +43,8 @@ def reports(tags: list[Tag], profile, utterance_assets: list[dict],
     pairs = [(d, owners.get(d)) for d in defects]
     if len(pairs) == 1 and pairs[0][1] is not None:
         # "corrosion on the crossarm and the bolts": one defect, one report per component
-        pairs = [(defects[0], c) for c in coordinated(tags, pairs[0][1])]
+        owner = pairs[0][1]
+        pairs = [(defects[0], c) for c in coordinated(tags, owner) if c == owner or not _header(tags, c, owner)]
     drafts = []
     before = subject
     for d, owner in pairs:
@@ -76,6 +77,17 @@ def _components(tags: list[Tag]) -> list[int]:
     return [k for k in comps if place is None or k < place] or comps
 
 
+def _header(tags: list[Tag], k: int, owner: int) -> bool:
+    """The component at k heads the report as where it is, in a piece of its own before the one
+    reported: "Tower 118, right phase, insulator disc broken", "rear leg, foundation cracked",
+    "phase B, insulator flashed over" (a phase, or said with a side)."""
+    cut = next((j for j in range(k + 1, owner) if tags[j].role == "join" and not tags[j].text), None)
+    if k > owner or cut is None:
+        return False
+    start = max((j + 1 for j in range(k) if tags[j].role == "join"), default=0)
+    return bool(tags[k].get("part")) or any("position" in t.fields for t in tags[start:cut])
+
+
 def _inferred(defect: str, before: str | None, asset: dict | None, profile) -> str | None:
     """The component of a defect said without one, where the defect can be on it
     (`defect_components`): the one said before, in this clause ("螺栓又松又锈") or the previous
@@ -92,19 +104,33 @@ def _inferred(defect: str, before: str | None, asset: dict | None, profile) -> s
 
 def _assets(tags: list[Tag]) -> list[dict]:
     """The clause's assets, in order; a number joined to one by "and" or a comma is another of
-    its kind ("poles 3 and 4", "towers 3, 4 and 5"). A span is one asset of its own."""
+    its kind ("poles 3 and 4", "towers 3, 4 and 5"), a range each one in it ("structures 31
+    through 33"). A span is one asset of its own; a line said with a structure on it ("Line 4,
+    structure 19") is only where that one is."""
     out: list[dict] = []
     run: dict | None = None  # the asset a list of numbers goes on from
     for k, t in enumerate(tags):
         asset = t.get("asset")
-        if asset is None and run is not None and "number" in t.fields and tags[k - 1].role in ("split", "join") \
+        if asset is None and run is not None and "number" in t.fields and "component" not in t.fields \
+                and tags[k - 1].role in ("split", "join") \
                 and not (k + 1 < len(tags) and "component" in tags[k + 1].fields):  # "tower 5 and 2 bolts"
             number = t.get("number")
             asset = {"type": run["type"], "id": str(int(number)) if float(number).is_integer() else str(number)}
-        if asset is not None and asset not in out:
-            out.append(asset)
+        for one in _each(asset, t.get("range")):
+            if one not in out:
+                out.append(one)
         run = asset if asset is not None and asset["type"] != "span" else run if t.role in ("split", "join") else None
-    return out
+    return [a for a in out if a["type"] != "line"] if any(a["type"] != "line" for a in out) else out
+
+
+def _each(asset: dict | None, ranged: bool) -> list[dict]:
+    """The assets of a range "31-33" (at most 20), else the asset itself."""
+    if asset is None:
+        return []
+    first, _, last = asset["id"].partition("-")
+    if not ranged or not (first.isdigit() and last.isdigit() and 0 < int(last) - int(first) <= 20):
+        return [asset]
+    return [{"type": asset["type"], "id": str(n)} for n in range(int(first), int(last) + 1)]
 
 
 def _grades(tags: list[Tag], defects: list[int]) -> dict[int, str]:

@@ -179,6 +179,21 @@ def _said(d: Draft) -> tuple:
     return d.item["defect"], _key(d.item["asset"] or {"type": "", "id": ""})
 
 
+def _restated(drafts: list[Draft]) -> list[Draft]:
+    """A finding said again at once in other words is one report with what either said:
+    "conductor strand damage, three strands broken, severity moderate"."""
+    kept: list[Draft] = []
+    for d in drafts:
+        last = kept[-1].item if kept else {}
+        if d.item["kind"] == "defect_report" and last.get("kind") == "defect_report" \
+                and all(last.get(k) == d.item.get(k) for k in ("component", "defect", "asset")) \
+                and all(None in (last.get(k), d.item.get(k)) or last.get(k) == d.item.get(k) for k in ("severity", "position")):
+            last.update({k: d.item[k] for k in ("severity", "position") if last.get(k) is None})
+            continue
+        kept.append(d)
+    return kept
+
+
 def _settle(drafts: list[Draft]) -> list[Draft]:
     """Drop implied commands where an explicit one is said, vague moves that a landing or a
     take-off includes, and repeated items."""
@@ -195,6 +210,7 @@ def _settle(drafts: list[Draft]) -> list[Draft]:
             first.update({k: d.item[k] for k in ("severity", "position") if first.get(k) is None and d.item.get(k)})
     drafts = [d for d in drafts if not (d.item["kind"] == "defect_report" and d.notes.get("inferred") and
                                         _said(d) in said)]
+    drafts = _restated(drafts)
     # a wish said with an order is the order's reason: "it's a bit stuffy, put the fan on"
     ordered = any(d.item["kind"] == "device_command" and not d.implied for d in drafts)
     # the same item said again at once is one ("关灯 把灯关了"); with another between it is done

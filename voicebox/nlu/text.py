@@ -36,6 +36,8 @@ _CONTRACTIONS = ((re.compile(r"\blet's\b"), "let us"), (re.compile(r"\bcan't\b")
 _CLAUSE = re.compile(r"[,;:!，。；：！、…\n]|(?<!\d)\.|\.(?!\d)")
 _QUESTION = re.compile(r"[?？]")
 _JOINED = re.compile(r"(?<=[a-z])-(?=[a-z])")
+# an abbreviation before a number is no clause end: "Tower No. 54", "Str. 112"
+_NUMBERED = re.compile(r"\b(no|nos|nr|num|str)\.(?=\s*\d)")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 # "一张", "一口", "一帧": 一 before a measure word is an article, not the number one
 _CLASSIFIERS = set("张帧口个只下次块条根片段会些点句声遍番位台架幅")
@@ -86,7 +88,7 @@ def normalise(text: str) -> str:
         text = pattern.sub(rep, text)
     text = _QUESTION.sub(" ? ", text)
     text = _JOINED.sub(" ", _THOUSANDS.sub("", text))  # "twenty-five", "1,000"
-    text = _CLAUSE.sub(" , ", text)
+    text = _CLAUSE.sub(" , ", _NUMBERED.sub(r"\1", text))
     return " ".join(text.split())
 
 
