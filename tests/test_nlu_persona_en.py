@@ -114,6 +114,11 @@ def _report(item: dict) -> tuple:
     ("Tower 40, front leg, foundation cracked, minor.", [("foundation", "crack", "tower", "40", "front", "low")]),
     # a range of structures is one report on each, with the grade said after it
     ("Poles 14 thru 16 leaning, moderate.", [("pole", "tilt", "pole", n, None, "medium") for n in ("14", "15", "16")]),
+    ("bird nests on towers 8 to 10", [("tower", "bird_nest", "tower", n, None, None) for n in ("8", "9", "10")]),
+    ("poles 7 to 8, conductor sag", [("conductor", "sag", "span", "7-8", None, None)]),
+    # damage named by its kind is that defect; "severed" is a break, "severe" a grade
+    ("Tower 12, lightning arrester exhibits flashover damage.", [("lightning_arrester", "flashover", "tower", "12", None, None)]),
+    ("Structure 14, grounding conductor severed.", [("grounding_wire", "broken", "tower", "14", None, None)]),
     # numbers as a work order writes them: a dashed pole, "No.", a numbered unit, a line around a tower
     ("Pole 3-7, transformer leaking oil.", [("transformer", "leakage", "pole", "3-7", None, None)]),
     ("Structure No. 3, crossarm corroded.", [("crossarm", "corrosion", "tower", "3", None, None)]),

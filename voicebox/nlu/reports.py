@@ -68,13 +68,19 @@ def reports(tags: list[Tag], profile, utterance_assets: list[dict],
 
 def _components(tags: list[Tag]) -> list[int]:
     """Where the components said that may be reported on are."""
-    comps = [k for k, t in enumerate(tags) if "component" in t.fields]
+    comps = [k for k, t in enumerate(tags) if "component" in t.fields and not _line_name(tags, k)]
     # "wear on the conductor near the clamp": a component said as where is not the one reported
     comps = [k for k in comps if not _where(tags, k)] or comps
     # …as is one in a relative clause after it: "wear on the conductor where it sits in the clamp"
     place = next((k for k, t in enumerate(tags) if k and t.text in ("where", "wherever")
                   and not any("defect" in o.fields for o in tags[k:])), None)
     return [k for k in comps if place is None or k < place] or comps
+
+
+def _line_name(tags: list[Tag], k: int) -> bool:
+    """A bare 线 right before a tower or pole ends the name of its line ("10千伏城西线17#杆")."""
+    return tags[k].text == "线" and k + 1 < len(tags) and "asset" in tags[k + 1].fields \
+        and tags[k + 1].start == tags[k].end
 
 
 def _header(tags: list[Tag], k: int, owner: int) -> bool:
@@ -111,25 +117,44 @@ def _assets(tags: list[Tag]) -> list[dict]:
     run: dict | None = None  # the asset a list of numbers goes on from
     for k, t in enumerate(tags):
         asset = t.get("asset")
-        if asset is None and run is not None and "number" in t.fields and "component" not in t.fields \
-                and tags[k - 1].role in ("split", "join") \
+        kind = run["type"] if run is not None and tags[k - 1].role in ("split", "join") else _ahead(tags, k)
+        if asset is None and kind is not None and "number" in t.fields and "component" not in t.fields \
                 and not (k + 1 < len(tags) and "component" in tags[k + 1].fields):  # "tower 5 and 2 bolts"
             number = t.get("number")
-            asset = {"type": run["type"], "id": str(int(number)) if float(number).is_integer() else str(number)}
-        for one in _each(asset, t.get("range")):
+            asset = {"type": kind, "id": str(int(number)) if float(number).is_integer() else str(number)}
+        for one in each_asset(asset, t.get("range")):
             if one not in out:
                 out.append(one)
         run = asset if asset is not None and asset["type"] != "span" else run if t.role in ("split", "join") else None
     return [a for a in out if a["type"] != "line"] if any(a["type"] != "line" for a in out) else out
 
 
-def _each(asset: dict | None, ranged: bool) -> list[dict]:
-    """The assets of a range "31-33" (at most 20), else the asset itself."""
+def _ahead(tags: list[Tag], k: int) -> str | None:
+    """The kind of the asset a list of numbers opening the clause ends on: Chinese says the kind
+    once, after the last number ("#5、#6塔", "8#和9#杆")."""
+    if k and tags[k - 1].role not in ("split", "join", "filler"):
+        return None
+    j = k
+    while j + 2 < len(tags) and tags[j + 1].role in ("split", "join"):
+        asset = tags[j + 2].get("asset")
+        if asset is not None:
+            return asset["type"] if asset["type"] not in ("span", "line") else None
+        if "number" not in tags[j + 2].fields:
+            return None
+        j += 2
+    return None
+
+
+def each_asset(asset: dict | None, ranged: bool | str | None) -> list[dict]:
+    """The assets of a range "31-33" (at most 20), else the asset itself; a range said with
+    "to" (`range = "span"`) between two neighbours is the span between them ("towers 3 to 4")."""
     if asset is None:
         return []
     first, _, last = asset["id"].partition("-")
     if not ranged or not (first.isdigit() and last.isdigit() and 0 < int(last) - int(first) <= 20):
         return [asset]
+    if ranged == "span" and int(last) - int(first) == 1:
+        return [{"type": "span", "id": asset["id"]}]
     return [{"type": asset["type"], "id": str(n)} for n in range(int(first), int(last) + 1)]
 
 

@@ -15,7 +15,7 @@ from voicebox.nlu.commands import Draft, commands
 from voicebox.nlu.corrections import corrected
 from voicebox.nlu.lexicon import Lexicon
 from voicebox.nlu.lexicon import load as load_lexicon
-from voicebox.nlu.reports import permission, query, reports
+from voicebox.nlu.reports import each_asset, permission, query, reports
 from voicebox.nlu.tagger import Tag, Tagger
 from voicebox.nlu.text import Token, normalise, tokenize
 
@@ -68,7 +68,7 @@ class Rules:
         if any(t.role == "aside" for t in tags):  # said to someone else ("take a deep breath")
             return result
         tags = result.tags = _same(corrected(tags))  # "turn left, no, right": what was taken back goes
-        assets = list({_key(t.get("asset")): t.get("asset") for t in tags if "asset" in t.fields}.values())
+        assets = list({_key(a): a for t in tags for a in each_asset(t.get("asset"), t.get("range"))}.values())
         subject: str | None = None  # the component a clause without one goes on talking about
         request = _opening_request(tags)  # "could you, uh, freeze it?", "can you save and unfreeze?"
         before: list[Tag] = []
