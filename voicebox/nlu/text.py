@@ -27,6 +27,7 @@ _TOKEN = re.compile(
     rf"|[{CJK}]"
     rf"|[%°,?-]")
 _UNIT_SPLIT = re.compile(r"(\d+(?:\.\d+)?)([a-z]+)$")
+_LETTER_SPLIT = re.compile(r"([a-z])(\d+)$")   # a tower's design number N36: split unless a lexicon word
 # "we're done" → "we are done", "i'm cold" → "i am cold"; 's stays dropped ("the drone's
 # battery" is no "is")
 _CONTRACTIONS = ((re.compile(r"\blet's\b"), "let us"), (re.compile(r"\bcan't\b"), "can not"), (re.compile(r"\bwon't\b"), "will not"),
@@ -122,11 +123,11 @@ def tokenize(text: str, is_word: Callable[[str], bool] = lambda w: False) -> lis
     """Tokens of normalised `text`, with number words folded into number tokens.
 
     `is_word` says which mixed letter/digit tokens are lexicon words ("2d") and must stay
-    whole; others ("16cm") are split into the number and its unit.
+    whole; others ("16cm", "n36") are split into the number and its unit or letter.
     """
     raw: list[str] = []
     for piece in _TOKEN.findall(text):
-        m = _UNIT_SPLIT.match(piece)
+        m = _UNIT_SPLIT.match(piece) or _LETTER_SPLIT.match(piece)
         if m and not is_word(piece):
             raw.extend(m.groups())
         else:
