@@ -63,6 +63,7 @@ VARIANTS: dict[str, dict[str, dict]] = {
     # as a device runs: the recogniser loaded on each wake word and unloaded after the turn
     "managed": {"power": {"always_loaded": False}},
     "no_reject": {"understanding": NO_REJECT},     # every item acted on, however it was heard
+    "denoise": {"asr": {"denoise": True}},          # steady noise filtered out before pocketsphinx
 }
 
 

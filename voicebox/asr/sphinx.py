@@ -11,6 +11,10 @@ A fresh decoder starts from the model's default mean, so the first second of its
 utterance — the command's first words, on a device that loads the recogniser on every wake
 word — is decoded with the wrong one. The recogniser keeps each pass's mean when it unloads
 and gives it to the next load (a few numbers; docs/asr.md has the figures).
+
+With `[asr] denoise` each utterance's audio first goes through a Wiener filter of its own
+(voicebox/audio/denoise.py); off by default: measured, it lowered the word error rate in noise
+but did not raise the share of commands understood (docs/asr.md).
 """
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ from voicebox.asr.memory import release_freed_memory
 from voicebox.asr.pronounce import pronunciations
 from voicebox.asr.verify import DualPass
 from voicebox.asr.vocab import Vocabulary, normalise
+from voicebox.audio.denoise import Denoiser
 from voicebox.errors import ModelError
 
 FRAME_SECONDS = 0.01  # pocketsphinx's default frame rate is 100 frames/s
@@ -89,6 +94,7 @@ class SphinxRecognizer:
         self._lm: tuple[str, str] | None = None  # (dictionary, ARPA LM) of the grammar pass
         self._dual: DualPass | None = None
         self._cmn: dict[str, str] = {}  # source → cepstral mean learned before the last unload
+        self._denoiser: Denoiser | None = None  # the current utterance's, with [asr] denoise
 
     @property
     def loaded(self) -> bool:
@@ -109,6 +115,7 @@ class SphinxRecognizer:
             if p is not None and p.source in self._cmn:
                 p.decoder.set_cmn(self._cmn[p.source])
         self._dual = DualPass(grammar, open_, self.settings.min_agreement, self._wake_words, SCORE_MARGIN)
+        self._denoiser = Denoiser() if self.settings.denoise else None
         return time.perf_counter() - start
 
     def _passes(self, ps) -> tuple[SphinxPass | None, SphinxPass | None]:
@@ -165,10 +172,18 @@ class SphinxRecognizer:
         release_freed_memory()
 
     def accept(self, samples: np.ndarray) -> Transcript | None:
-        return self._require().accept(as_int16(samples))
+        dual, samples = self._require(), as_int16(samples)
+        if self._denoiser is not None:
+            samples = self._denoiser.process(samples)   # 16 ms are held back until the next call
+        return dual.accept(samples) if len(samples) else None
 
     def finish(self, wake_end: float | None = 0.0) -> Transcript:
-        return self._require().finish(wake_end)
+        dual = self._require()
+        if self._denoiser is not None:
+            rest, self._denoiser = self._denoiser.flush(), Denoiser()  # the next utterance: its own noise
+            if len(rest):
+                dual.accept(rest)
+        return dual.finish(wake_end)
 
     def _require(self) -> DualPass:
         if self._dual is None:
