@@ -143,7 +143,11 @@ def _bare_direction(tags: list[Tag]) -> bool:
     # a Chinese place word (左边, 上面: also a position) says where something is: "左边有棵树"
     word = dirs[0].text
     place = "position" in dirs[0].fields and not word.isascii() and len(word) > 1 and word[0] not in "往向朝"
-    return how_far or dirs[0].lead and not place
+    # in Chinese what changes, said first, is no unexplained word before the way: "高度低一点"
+    before = tags[:tags.index(dirs[0])]
+    first = not word.isascii() and bool(before) and before[0].lead \
+        and all("attribute" in t.fields or t.role == "filler" for t in before)
+    return how_far or (dirs[0].lead or first) and not place
 
 
 def action_for(cls: str, device: str, profile, said: tuple = ()) -> str | None:
