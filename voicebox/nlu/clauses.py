@@ -24,11 +24,19 @@ def has_core(tags: list[Tag]) -> bool:
     for t in tags:
         if "verb" in t.fields and t.get("verb") != "adjust" or "defect" in t.fields or t.get("implied"):
             return True
-        if t.role in QUESTION_ROLES or t.role in ("negation", "narrative"):  # "tower 9 looks fine, but …"
-            return True
+        if t.role in QUESTION_ROLES and not _how_bad(tags) or t.role in ("negation", "narrative"):
+            return True  # "tower 9 looks fine, but …"
     has_value = any("number" in t.fields or "value" in t.fields for t in tags)
     # "forward ten meters then land": a way to go and how far is a move of its own
     return has_value and any(k in t.fields for t in tags for k in ("attribute", "device", "entity", "verb", "direction"))
+
+
+def _how_bad(tags: list[Tag]) -> bool:
+    """"…, this is critical", "it's quite serious": a copula after a word says how bad what was
+    reported before is; it is no question and joins that report."""
+    said = [t for t in tags if t.role not in ("filler", "stopword", "pronoun")]
+    return len(said) == 2 and said[0].role == "question_start" and said[0] is not tags[0] \
+        and set(said[1].fields) == {"severity"}
 
 
 SUBJECTS = ("device", "entity", "area", "attribute", "value", "component", "defect", "topic", "asset", "verb")

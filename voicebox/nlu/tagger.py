@@ -83,7 +83,8 @@ class Tagger:
                 tags.append(Tag(i, end, {"number": tok.num}, frozenset({"number"}), tok.text))
             i = end
         tags = self._object_devices(particles.stray(tags, tokens), tokens) if self.fuzzy else tags
-        tags = particles.leading(tags, self.lex) if self.lex.lang == "en" else tags
+        if self.lex.lang == "en":
+            tags = particles.device_particle(particles.leading(tags, self.lex), self.lex)
         tags = _bound_characters(tags, tokens) if self.lex.lang == "zh" else tags
         tags = _device_or_value(tags)
         return _mark_unexplained(_mark_leads(tags), len(tokens))

@@ -28,6 +28,10 @@ def targets(tags: list[Tag], cls: str, attrs: list, profile) -> list[tuple[str |
             return [(area.get("area"), ent.get("device"), False)]
     if entities:
         seen = list(dict.fromkeys((t.get("entity"), t.get("device")) for t in entities))
+        placed = _placed(tags)
+        if placed is not None and len(seen) == 1:  # "the ceiling fan in the bedroom": the bedroom's fan
+            return [(seen[0][0], seen[0][1], False) if placed in _homes(profile, [seen[0][0]])
+                    else (placed, seen[0][1], False)]
         homes = _homes(profile, [name for name, _ in seen])
         # "厨房和客厅的灯": an area beside a named device means that area's device of the same kind
         more = [(a, seen[0][1], False) for a in areas if a not in homes]
@@ -55,6 +59,19 @@ def _joined_area(tags: list[Tag]) -> bool:
     k = next((k for k, t in enumerate(said) if "device" in t.fields and "device" in t.sources), None)
     return k is not None and not any("area" in t.fields for t in said[:k]) \
         and k + 2 < len(said) and said[k + 1].role == "join" and "area" in said[k + 2].fields
+
+
+def _placed(tags: list[Tag]) -> str | None:
+    """The area said with "in" after a named device, with nothing else named between: where
+    the speaker says that device is ("switch the ceiling fan on in the bedroom")."""
+    for k, t in enumerate(tags):
+        if "area" in t.fields and k and tags[k - 1].role == "stopword" and tags[k - 1].text.split(" ")[0] == "in":
+            between = next((j for j in range(k - 1, -1, -1) if "entity" in tags[j].fields
+                            or "device" in tags[j].fields or "area" in tags[j].fields
+                            or tags[j].role in ("split", "join")), None)
+            if between is not None and "entity" in tags[between].fields:
+                return t.get("area")
+    return None
 
 
 def _homes(profile, names: list[str]) -> set[str]:
