@@ -53,7 +53,7 @@ def test_a_reduplicated_verb_is_a_step_not_a_number(text, expected):
     ("扫地机器人停止打扫", ("vacuum", "stop")), ("别拖了", ("vacuum", "stop")),
     ("风扇不用转了", ("fan", "turn_off")), ("音乐暂停播放", ("media_player", "pause")),
     ("不用静音了", ("media_player", "unmute")), ("别再静音了", ("media_player", "unmute")),
-    ("音乐别放了", ("media_player", "pause")), ("卷帘门打开", ("cover", "open")),
+    ("音乐别放了", ("media_player", "stop")), ("卷帘门打开", ("cover", "open")),
     ("电扇风再小一点", ("fan", "decrease")),
 ])
 def test_home_orders_said_the_everyday_way(text, expected):

@@ -127,7 +127,7 @@ def test_field_words_of_the_patrol(name, text, expected):
     ("the fan is too slow", ("fan", "increase")),
     ("slow down the fan", ("fan", "decrease")),
     ("扫地机器人停止", ("vacuum", "stop")),
-    ("停止播放", ("media_player", "pause")),
+    ("停止播放", ("media_player", "stop")),                  # formal stop: 停 / 停一下 pause
     ("空调调凉快一点", ("climate", "decrease")),
 ])
 def test_more_ways_to_say_faster_cooler_and_stop(text, expected):
