@@ -44,7 +44,7 @@ class Asr:
     lm: Literal["sentences", "phrases"] = "sentences"  # pocketsphinx grammar LM: + the profile's sentences, varied
     lm_sentences: int = field(default=4000, metadata={"range": (0, 100000)})  # how many varied sentences
     min_agreement: float = field(default=0.5, metadata={"range": (0.0, 1.0)})
-    denoise: bool = False  # pocketsphinx: steady noise filtered out of its input (audio/denoise.py, docs/asr.md)
+    denoise: bool = True  # pocketsphinx: steady noise filtered out of its input (audio/denoise.py, docs/asr.md)
     silence_ms: int = field(default=600, metadata={"range": (160, 5000)})  # trailing silence ending a command
     end_drop_db: float = field(default=15.0, metadata={"range": (0.0, 60.0)})  # this far below the command: silence (0: off)
     max_command_s: float = field(default=12.0, metadata={"range": (1.0, 120.0)})
