@@ -42,3 +42,17 @@ def test_what_the_templates_miss_goes_to_the_model_and_comes_back_gated(understa
         assert validate_item(item, understander.profile.vocabulary) == item
     if not parsed.items:
         assert parsed.reply  # a clarifying reply instead of an invented item
+
+
+def test_an_item_the_model_adds_that_the_utterance_does_not_support_is_dropped(understander):
+    """Asked about every utterance, the model may add an item copied from its examples (a loose
+    bolt to a cracked insulator); grounding keeps only what the words say."""
+    understander.llm_always = True
+    try:
+        parsed = understander.parse("12号塔的绝缘子裂了", "zh")
+    finally:
+        understander.llm_always = False
+    assert parsed.extra["llm_used"]
+    for item in parsed.extra["llm_grounded"] or []:
+        assert (item["component"], item["defect"]) == ("insulator", "crack")
+    assert [(i["component"], i["defect"]) for i in parsed.items] == [("insulator", "crack")]
