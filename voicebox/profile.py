@@ -12,7 +12,7 @@ from typing import Literal
 
 from voicebox import paths, schema
 from voicebox.audio.settings import Audio
-from voicebox.errors import ConfigError
+from voicebox.errors import ConfigError, UsageError
 from voicebox.models import Manifest
 from voicebox.nlu.settings import Area, Entity, Understanding, Vocabulary
 from voicebox.nlu.settings import validate as validate_understanding
@@ -106,6 +106,13 @@ class Profile:
     @property
     def name(self) -> str:
         return self.profile.name
+
+    def language(self, lang: str | None) -> str:
+        """`lang` (default: the profile's), or a UsageError naming the ones it speaks."""
+        lang = lang or self.profile.default_language
+        if lang not in self.profile.languages:
+            raise UsageError(f"--lang {lang}: profile {self.name} speaks {', '.join(self.profile.languages)}")
+        return lang
 
     def model_ids(self, manifest: Manifest) -> list[str]:
         """Every manifest model this profile uses (custom wake word files are not in the manifest)."""

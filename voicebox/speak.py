@@ -37,9 +37,7 @@ def run(args: argparse.Namespace) -> int:
     voice = args.voice
     if voice is None:
         prof = profiles.load(args.profile, store.manifest)
-        lang = args.lang or prof.profile.default_language
-        if lang not in prof.profile.languages:
-            raise UsageError(f"--lang {lang}: profile {prof.name} speaks {', '.join(prof.profile.languages)}")
+        lang = prof.language(args.lang)
         voice = prof.tts.voices.get(lang) or prof.tts.voices[prof.profile.default_language]
     tts = PiperTts(store, voice, args.length_scale)
     load_s = tts.load()

@@ -34,8 +34,7 @@ class Denoiser:
         self.max_snr_db, self._judge = max_snr_db, int(judge_s * rate)
         self._history = np.zeros((max(1, int(history_s * rate / HOP)), FRAME // 2 + 1))
         self._seen = 0
-        # the q-th percentile of exponentially distributed power is -ln(1 - q) times its mean
-        self._bias = -np.log(1.0 - percentile / 100.0)
+        self._bias = _bias(percentile)
         self._pending = np.zeros(FRAME - HOP)  # input not yet filtered (starts as the lead-in)
         self._tail = np.zeros(HOP)             # the second half of the last frame, to add to the next
         self._lead = FRAME - HOP               # output of the lead-in, dropped: output aligned with input
@@ -93,5 +92,10 @@ def snr_db(x: np.ndarray, percentile: float = 10.0) -> float:
     x = np.pad(x, (0, max(0, FRAME - len(x))))
     frames = np.stack([x[k * HOP:k * HOP + FRAME] for k in range((len(x) - FRAME) // HOP + 1)])
     power = np.abs(np.fft.rfft(frames * WINDOW, axis=1)) ** 2
-    noise = np.percentile(power, percentile, axis=0).sum() / -np.log(1.0 - percentile / 100.0)
+    noise = np.percentile(power, percentile, axis=0).sum() / _bias(percentile)
     return float(10 * np.log10((np.percentile(power.sum(axis=1), 95) + 1e-9) / (noise + 1e-9)))
+
+
+def _bias(percentile: float) -> float:
+    """The q-th percentile of exponentially distributed power is -ln(1 - q) times its mean."""
+    return float(-np.log(1.0 - percentile / 100.0))

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from voicebox import profile as profiles
-from voicebox.errors import BadInputError, ConfigError, UsageError, VoiceboxError
+from voicebox.errors import BadInputError, ConfigError, VoiceboxError
 from voicebox.models import default_store
 
 if TYPE_CHECKING:
@@ -55,8 +55,8 @@ def understander(profile_name: str, no_llm: bool, lang: str | None = None):
 
     store = default_store()
     prof = profiles.load(profile_name, store.manifest)
-    if lang is not None and lang not in prof.profile.languages:
-        raise UsageError(f"--lang {lang}: profile {prof.name} speaks {', '.join(prof.profile.languages)}")
+    if lang is not None:
+        prof.language(lang)
     llm = None if no_llm or not prof.llm.enabled else LazyLlm(store, prof)
     if llm is not None and prof.llm.model in store.manifest.models:
         store.require(prof.llm.model)

@@ -64,10 +64,7 @@ def configure(args: argparse.Namespace):
         prof = dataclasses.replace(prof, power=dataclasses.replace(prof.power, always_loaded=True))
     if args.output_device:
         prof = dataclasses.replace(prof, audio=dataclasses.replace(prof.audio, output_device=args.output_device))
-    lang = args.lang or prof.profile.default_language
-    if lang not in prof.profile.languages:
-        raise UsageError(f"--lang {lang}: profile {prof.name} speaks {', '.join(prof.profile.languages)}")
-    return store, prof, lang
+    return store, prof, prof.language(args.lang)
 
 
 def main(args: argparse.Namespace) -> int:
