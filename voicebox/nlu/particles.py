@@ -43,8 +43,7 @@ def leading(tags: list[Tag], lex: Lexicon) -> list[Tag]:
     for k, t in enumerate(tags):
         word = t.text.split(" ")[0]
         verbs = [e for e in lex.phrases.get(word, []) if "verb" in e.fields]
-        rest = tags[k + 1:]
-        rest = rest[:next((j for j, o in enumerate(rest) if o.role == "split"), len(rest))]
+        rest = _clause_after(tags, k)
         if t.role == "stopword" and word in PARTICLES and " " in t.text and verbs and _opening(out) \
                 and any(key in o.fields for o in rest for key in _THINGS) \
                 and not any("verb" in o.fields for o in rest):  # "on the TV, increase the volume" says where
@@ -64,8 +63,7 @@ def device_particle(tags: list[Tag], lex: Lexicon) -> list[Tag]:
         head, _, particle = t.text.partition(" ")
         device = [e for e in lex.phrases.get(head, []) if "device" in e.fields]
         verbs = [e for e in lex.phrases.get(particle, []) if "verb" in e.fields]
-        rest = tags[k + 1:]
-        rest = rest[:next((j for j, o in enumerate(rest) if o.role == "split"), len(rest))]
+        rest = _clause_after(tags, k)
         before = out[-1] if out else None
         if "verb" in t.fields and "device" not in t.fields and particle in PARTICLES and device and verbs \
                 and before is not None \
@@ -83,6 +81,12 @@ def _of(tag: Tag, entries: list) -> Tag:
     for e in entries:
         fields.update({key: v for key, v in e.fields.items() if key not in fields})
     return replace(tag, fields=fields, sources=frozenset(e.source for e in entries))
+
+
+def _clause_after(tags: list[Tag], k: int) -> list[Tag]:
+    """The tags after tags[k] up to the end of its clause (the next split)."""
+    rest = tags[k + 1:]
+    return rest[:next((j for j, o in enumerate(rest) if o.role == "split"), len(rest))]
 
 
 def _opening(before: list[Tag]) -> bool:

@@ -179,6 +179,11 @@ def _said(d: Draft) -> tuple:
     return d.item["defect"], _key(d.item["asset"] or {"type": "", "id": ""})
 
 
+def _take_details(report: dict, repeat: dict) -> None:
+    """A report takes the grade and the side its repeat said and it did not."""
+    report.update({k: repeat[k] for k in ("severity", "position") if report.get(k) is None and repeat.get(k)})
+
+
 def _restated(drafts: list[Draft]) -> list[Draft]:
     """A finding said again at once in other words is one report with what either said:
     "conductor strand damage, three strands broken, severity moderate"."""
@@ -188,7 +193,7 @@ def _restated(drafts: list[Draft]) -> list[Draft]:
         if d.item["kind"] == "defect_report" and last.get("kind") == "defect_report" \
                 and all(last.get(k) == d.item.get(k) for k in ("component", "defect", "asset")) \
                 and all(None in (last.get(k), d.item.get(k)) or last.get(k) == d.item.get(k) for k in ("severity", "position")):
-            last.update({k: d.item[k] for k in ("severity", "position") if last.get(k) is None})
+            _take_details(last, d.item)
             continue
         kept.append(d)
     return kept
@@ -206,8 +211,7 @@ def _settle(drafts: list[Draft]) -> list[Draft]:
     said = {_said(d): d for d in drafts if d.item["kind"] == "defect_report" and not d.notes.get("inferred")}
     for d in drafts:
         if d.item["kind"] == "defect_report" and d.notes.get("inferred") and _said(d) in said:
-            first = said[_said(d)].item
-            first.update({k: d.item[k] for k in ("severity", "position") if first.get(k) is None and d.item.get(k)})
+            _take_details(said[_said(d)].item, d.item)
     drafts = [d for d in drafts if not (d.item["kind"] == "defect_report" and d.notes.get("inferred") and
                                         _said(d) in said)]
     drafts = _restated(drafts)
